@@ -55,7 +55,7 @@ __all__ = [
 #: A Hamiltonian block is stored dense when its fill nnz/n² is at least this. Sparse
 #: products do ~nnz·n work single-threaded; dense BLAS does n³ on all cores and runs
 #: ~10–20× more flops per second here, so dense wins from a fill of a few percent.
-DENSE_FILL = 0.05
+DENSE_FILL = 0.25
 
 #: Blocks this small are always dense (sparse call overhead dominates).
 DENSE_MIN_SIZE = 64
