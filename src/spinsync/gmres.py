@@ -120,7 +120,8 @@ def solve_gmres(
     SteadyStateResult
         ``info`` has ``iterations``, ``residual_history`` (per-iteration estimates of
         ‖L[ρ]‖/‖ρ‖), ``time`` and ``setup_time`` (s), ``sector``, ``sector_dim``,
-        ``restart``, ``cycles``, ``backend`` and the preconditioner's factorization stats.
+        ``restart``, ``cycles``, ``backend``, the preconditioner's factorization stats, and
+        ``liouvillian_time`` / ``preconditioner_time`` (s spent applying L and L_nj⁻¹).
 
     Raises
     ------
@@ -148,9 +149,19 @@ def solve_gmres(
     mt = precond.apply_real(t)
     scale = 1.0 / float(xp.dot(t, mt))  # tᵀ L_nj⁻¹ t = Tr L_nj⁻¹[I] < 0, real
 
+    timers = {"liouvillian_time": 0.0, "preconditioner_time": 0.0}
+
     def apply_a(y: Any) -> Any:
+        t0 = time.perf_counter()
         out = liouv.matvec(y)
         out += (scale * float(xp.dot(t, y))) * t
+        timers["liouvillian_time"] += time.perf_counter() - t0
+        return out
+
+    def apply_m(y: Any) -> Any:
+        t0 = time.perf_counter()
+        out = precond.apply_real(y)
+        timers["preconditioner_time"] += time.perf_counter() - t0
         return out
 
     b = scale * t
@@ -173,7 +184,7 @@ def solve_gmres(
                 callback(it, rel)
 
         out = gmres_right(
-            apply_a, precond.apply_real, b, x, atol=atol, restart=m, maxiter=maxiter,
+            apply_a, apply_m, b, x, atol=atol, restart=m, maxiter=maxiter,
             xp=xp, callback=report, start_iteration=iterations,
         )
         x = out.x
@@ -220,5 +231,6 @@ def solve_gmres(
             "backend": be.name,
             "memory_estimate": format_bytes(need),
             "preconditioner": dict(precond.info),
+            **timers,
         },
     )

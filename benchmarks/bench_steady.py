@@ -1,0 +1,243 @@
+"""Steady-state benchmark: spinsync (``method="auto"``) against QuTiP's default
+``qutip.steadystate`` on the same networks, side by side in one process per case.
+
+Networks (issue 3): all-to-all with Uˣ = Uʸ = 2, Uᶻ = 1 ("U=2") and the strong case
+Uˣ = Uʸ = 80, Uᶻ = 1 ("U=80"); XYZ all-to-all with Uˣ = 2, Uʸ = 0.5, Uᶻ = 1. Frequencies
+ω_j uniform in [−1, 1], rates Γᵍ_j, Γᵈ_j uniform in [0.2, 2], seeded by N (distinct
+ratios, so the steady state is correlated and the no-go shortcut does not apply).
+
+Each case runs in a fresh subprocess so that its peak resident memory (``ru_maxrss``,
+which — unlike tracemalloc — counts BLAS/LAPACK work arrays) belongs to that case alone:
+spinsync runs first and its peak is read before QuTiP starts. QuTiP runs only where it
+finishes on the 2-core machine (N ≤ 7); N = 8 did not finish in 10 minutes.
+
+Usage::
+
+    python benchmarks/bench_steady.py            # N = 4…12 and XYZ N = 8, 10 (~10 min)
+    python benchmarks/bench_steady.py --quick    # N = 4…7 (~1 min)
+    python benchmarks/bench_steady.py --big      # adds N = 13 (~10–15 min more)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+#: QuTiP's default solver is run up to this N (N = 8 does not finish in 10 min here).
+QUTIP_MAX_N = 7
+#: Wall-clock limit of one case (s).
+CASE_TIMEOUT = 3600
+
+
+@dataclass(frozen=True)
+class Case:
+    n: int
+    family: str  # "U=2", "U=80" or "XYZ"
+
+    @property
+    def label(self) -> str:
+        return {
+            "U=2": "all-to-all Uˣ=Uʸ=2, Uᶻ=1",
+            "U=80": "all-to-all Uˣ=Uʸ=80, Uᶻ=1",
+            "XYZ": "all-to-all XYZ Uˣ=2, Uʸ=0.5, Uᶻ=1",
+        }[self.family]
+
+
+def cases(quick: bool = False, big: bool = False) -> list[Case]:
+    """The benchmark grid."""
+    sizes = range(4, 8) if quick else range(4, 13)
+    out = [Case(n, fam) for n in sizes for fam in ("U=2", "U=80")]
+    out += [Case(6, "XYZ")] if quick else [Case(6, "XYZ"), Case(8, "XYZ"), Case(10, "XYZ")]
+    if big and not quick:
+        out += [Case(13, "U=2")]
+    return out
+
+
+# --------------------------------------------------------------------------- one case
+def build_network(n: int, family: str):  # -> spinsync.Network
+    import numpy as np
+
+    from spinsync.model import Network, all_to_all_bonds
+
+    rng = np.random.default_rng(n)
+    ux, uy, uz = {"U=2": (2.0, 2.0, 1.0), "U=80": (80.0, 80.0, 1.0), "XYZ": (2.0, 0.5, 1.0)}[family]
+    return Network(
+        gain=rng.uniform(0.2, 2, n),
+        damping=rng.uniform(0.2, 2, n),
+        omega=rng.uniform(-1, 1, n),
+        bonds=[(j, k, ux, uy, uz) for j, k in all_to_all_bonds(n)],
+    )
+
+
+def qutip_steady(network):  # -> dense ndarray
+    """QuTiP's default steadystate on the same master equation (CONVENTIONS.md: basis
+    (|↑⟩, |↓⟩) = qutip's (basis(2,0), basis(2,1)); collapse operators √(Γ/2) σ±)."""
+    import numpy as np
+    import qutip
+
+    n = network.n
+    eye = qutip.qeye(2)
+
+    def site(op, j):
+        return qutip.tensor([op if k == j else eye for k in range(n)])
+
+    sx, sy, sz = qutip.sigmax(), qutip.sigmay(), qutip.sigmaz()
+    h = 0
+    for j in range(n):
+        h = h + (network.omega[j] / 2 + network.field) * site(sz, j)
+    for j, k, ux, uy, uz in network.bonds:
+        for u, op in ((ux, sx), (uy, sy), (uz, sz)):
+            if u:
+                h = h + u * site(op, j) * site(op, k)
+    c_ops = []
+    for j in range(n):
+        if network.gain[j] > 0:
+            c_ops.append(np.sqrt(network.gain[j] / 2) * site(qutip.sigmap(), j))
+        if network.damping[j] > 0:
+            c_ops.append(np.sqrt(network.damping[j] / 2) * site(qutip.sigmam(), j))
+    return qutip.steadystate(h, c_ops).full()
+
+
+def _peak_rss_bytes() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def run_case(n: int, family: str) -> dict:
+    """Run one case in this process; spinsync first, then (N ≤ 7) QuTiP."""
+    import numpy as np
+
+    from spinsync.steadystate import steady_state
+
+    net = build_network(n, family)
+    rss0 = _peak_rss_bytes()
+    t0, c0 = time.perf_counter(), time.process_time()
+    res = steady_state(net, method="auto")
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    row = {
+        "n": n,
+        "family": family,
+        "method": res.method,
+        "sector_dim": res.info.get("sector_dim"),
+        "time": wall,
+        "cpu_time": cpu,
+        "residual": res.residual,
+        "iterations": res.info.get("iterations"),
+        "peak_rss": _peak_rss_bytes(),
+        "baseline_rss": rss0,
+        "qutip_time": None,
+        "max_diff": None,
+    }
+    if n <= QUTIP_MAX_N:
+        t0 = time.perf_counter()
+        rho_q = qutip_steady(net)
+        row["qutip_time"] = time.perf_counter() - t0
+        row["max_diff"] = float(np.max(np.abs(rho_q - res.state.to_dense())))
+    return row
+
+
+def _run_in_subprocess(case: Case) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--case", str(case.n), case.family]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=CASE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return {"n": case.n, "family": case.family, "error": f"timeout after {CASE_TIMEOUT} s"}
+    if proc.returncode != 0:
+        tail = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        return {"n": case.n, "family": case.family, "error": tail}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- report
+def _fmt_time(t: float | None) -> str:
+    if t is None:
+        return "—"
+    return f"{t:.3f}" if t < 10 else f"{t:.1f}"
+
+
+def _fmt_bytes(b: float) -> str:
+    return f"{b / 2**30:.2f} GiB" if b >= 2**30 else f"{b / 2**20:.0f} MiB"
+
+
+def table(rows: list[dict]) -> str:
+    head = (
+        "| N | network | sector dim | method | spinsync time (s) | CPU time (s) | QuTiP time (s) "
+        "| ratio | residual ‖L[ρ]‖/‖ρ‖ | iterations | peak memory | max\\|ρ−ρ_QuTiP\\| |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    lines = []
+    for r in rows:
+        label = Case(r["n"], r["family"]).label
+        if "error" in r:
+            lines.append(f"| {r['n']} | {label} | | failed: {r['error']} | | | | | | | | |")
+            continue
+        ratio = f"{r['qutip_time'] / r['time']:.0f}×" if r["qutip_time"] else "—"
+        diff = f"{r['max_diff']:.1e}" if r["max_diff"] is not None else "—"
+        lines.append(
+            f"| {r['n']} | {label} | {r['sector_dim']} | {r['method']} | {_fmt_time(r['time'])} "
+            f"| {_fmt_time(r['cpu_time'])} | {_fmt_time(r['qutip_time'])} | {ratio} "
+            f"| {r['residual']:.1e} | {r['iterations'] if r['iterations'] is not None else '—'} "
+            f"| {_fmt_bytes(r['peak_rss'])} | {diff} |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def _machine() -> str:
+    import numpy as np
+    import psutil
+
+    try:
+        import qutip
+
+        qv = qutip.__version__
+    except ImportError:
+        qv = "not installed"
+    return (
+        f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
+        f"{platform.python_implementation()} {platform.python_version()}, numpy {np.__version__}, "
+        f"qutip {qv}"
+    )
+
+
+def run(quick: bool = False, big: bool = False) -> str:
+    """Run the grid; return a markdown section (nothing is written to disk)."""
+    load0 = os.getloadavg()
+    start = time.perf_counter()
+    rows = [_run_in_subprocess(c) for c in cases(quick, big)]
+    load1 = os.getloadavg()
+    cmd = "python benchmarks/bench_steady.py" + (" --quick" if quick else "") + (" --big" if big else "")
+    return (
+        "## Steady states: spinsync vs QuTiP\n\n"
+        f"Command: `{cmd}` (or `make bench`). Machine: {_machine()}. "
+        f"Load average (1 min) {load0[0]:.1f} at start, {load1[0]:.1f} at end; the machine is "
+        "shared, so wall times can be inflated — CPU time (both BLAS threads) is given too. "
+        f"Total {time.perf_counter() - start:.0f} s.\n\n"
+        "spinsync uses `steady_state(network, method=\"auto\")` (analytic → sector direct "
+        "for sector dim ≤ 1000 → matrix-free GMRES with the no-jump preconditioner). QuTiP "
+        "uses `qutip.steadystate(H, c_ops)` with its defaults, in the same process, only for "
+        f"N ≤ {QUTIP_MAX_N}. Ratio = QuTiP time / spinsync time. Peak memory is the process's "
+        "maximum resident set after the spinsync solve (interpreter and imports included). "
+        "Networks: ω ∈ [−1, 1], Γᵍ, Γᵈ ∈ [0.2, 2], NumPy seed = N.\n\n" + table(rows)
+    )
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--case"]:
+        sys.path.insert(0, str(SRC))
+        print(json.dumps(run_case(int(argv[1]), argv[2])))
+        return
+    print(run(quick="--quick" in argv, big="--big" in argv))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
