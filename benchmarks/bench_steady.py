@@ -16,6 +16,8 @@ Usage::
     python benchmarks/bench_steady.py            # N = 4…12 and XYZ N = 8, 10 (~10 min)
     python benchmarks/bench_steady.py --quick    # N = 4…7 (~1 min)
     python benchmarks/bench_steady.py --big      # adds N = 13 (~10–15 min more)
+    python benchmarks/bench_steady.py --probe 14 3 --restart 20
+        # setup + 3 GMRES iterations only: per-iteration cost and memory at N = 14
 """
 
 from __future__ import annotations
@@ -144,6 +146,30 @@ def run_case(n: int, family: str) -> dict:
     return row
 
 
+def probe(n: int, iterations: int, restart: int | None = None) -> dict:
+    """Setup and the first ``iterations`` GMRES steps of the U=2 network at size ``n``,
+    to measure the cost per iteration and the memory where a full solve is too long."""
+    from spinsync.errors import ConvergenceError
+    from spinsync.gmres import solve_gmres
+
+    net = build_network(n, "U=2")
+    stamps: list[float] = []
+    t0 = time.perf_counter()
+    try:
+        res = solve_gmres(net, maxiter=iterations, restart=restart,
+                          callback=lambda i, r: stamps.append(time.perf_counter()))
+        outcome = f"converged, residual {res.residual:.1e}"
+    except ConvergenceError as exc:
+        outcome = f"stopped by maxiter: {str(exc)[:80]}…"
+    total = time.perf_counter() - t0
+    per_it = (stamps[-1] - stamps[0]) / (len(stamps) - 1) if len(stamps) > 1 else None
+    return {
+        "n": n, "iterations": len(stamps), "total_time": total,
+        "setup_and_first_iteration": stamps[0] - t0 if stamps else None,
+        "time_per_iteration": per_it, "peak_rss": _peak_rss_bytes(), "outcome": outcome,
+    }
+
+
 def _run_in_subprocess(case: Case) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
@@ -223,7 +249,7 @@ def run(quick: bool = False, big: bool = False) -> str:
         "shared, so wall times can be inflated — CPU time (both BLAS threads) is given too. "
         f"Total {time.perf_counter() - start:.0f} s.\n\n"
         "spinsync uses `steady_state(network, method=\"auto\")` (analytic → sector direct "
-        "for sector dim ≤ 1000 → matrix-free GMRES with the no-jump preconditioner). QuTiP "
+        "for sector dim ≤ 600 → matrix-free GMRES with the no-jump preconditioner). QuTiP "
         "uses `qutip.steadystate(H, c_ops)` with its defaults, in the same process, only for "
         f"N ≤ {QUTIP_MAX_N}. Ratio = QuTiP time / spinsync time. Peak memory is the process's "
         "maximum resident set after the spinsync solve (interpreter and imports included). "
@@ -235,6 +261,11 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--case"]:
         sys.path.insert(0, str(SRC))
         print(json.dumps(run_case(int(argv[1]), argv[2])))
+        return
+    if argv[:1] == ["--probe"]:
+        sys.path.insert(0, str(SRC))
+        restart = int(argv[argv.index("--restart") + 1]) if "--restart" in argv else None
+        print(json.dumps(probe(int(argv[1]), int(argv[2]), restart)))
         return
     print(run(quick="--quick" in argv, big="--big" in argv))
 

@@ -7,7 +7,7 @@
    state lives — equal ket and bra magnetization when Uˣ = Uʸ on every bond
    (dimension C(2N, N)), equal parity otherwise (dimension 4ᴺ/2) — with one equation
    replaced by the trace condition Tr ρ = 1 — when the sector has at most
-   :data:`DIRECT_MAX_DIM` entries;
+   :data:`DIRECT_MAX_DIM` entries (N ≤ 5);
 3. ``gmres`` (:mod:`spinsync.gmres`): matrix-free preconditioned GMRES otherwise.
 
 The steady state is unique for every valid network (paper, S.M. I), so the trace row
@@ -144,12 +144,14 @@ def solve_analytic(network: Network) -> SteadyStateResult:
     )
 
 
-#: ``auto`` uses the sparse direct solve up to this sector dimension, GMRES above. Measured
-#: on the 2-core machine (all-to-all, U = 2 and 80): direct 0.02 s / 0.1 s / 2.8 s / ≈130 s
-#: at N = 5 / 6 / 7 / 8 (sector dims 252 / 924 / 3432 / 12870); GMRES 0.01 / 0.02 / 0.04 /
-#: 0.1 s. Both are instant below ~1000, where the direct solve needs no iteration
-#: budget; above it GMRES wins by 5× (N = 6) to 1000× (N = 8).
-DIRECT_MAX_DIM = 1000
+#: ``auto`` uses the sparse direct solve up to this sector dimension, GMRES above.
+#: Measured on the idle 2-core machine (all-to-all, U = 2 and 80; XYZ at N = 5):
+#:   sector dim   252 (N=5)  512 (XYZ N=5)  924 (N=6)  3432 (N=7)  12870 (N=8)
+#:   direct       0.019 s    0.027 s        0.10 s     2.8 s       ≈130 s
+#:   gmres        0.013 s    0.007 s        0.02 s     0.04 s      0.10 s
+#: Below ~600 both are instant and the direct LU needs no iteration budget; from N = 6
+#: on GMRES is 5× (N = 6) to 1000× (N = 8) faster.
+DIRECT_MAX_DIM = 600
 
 
 def _auto_numeric(network: Network) -> str:
