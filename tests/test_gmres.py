@@ -162,3 +162,18 @@ def test_backend_selection() -> None:
     if not gpu_available():
         with pytest.raises(ModelError, match="CuPy"):
             get_backend("cupy")
+
+
+def test_restarted_cycles_converge() -> None:
+    """A Krylov space smaller than the iteration count: several restart cycles."""
+    net = _network(5, 2.0, 2.0, 1.0, seed=2)
+    g = steady_state(net, method="gmres", restart=6)
+    assert g.info["restart"] == 6 and g.info["cycles"] > 1
+    assert _max_difference(g, steady_state(net, method="direct")) <= AGREE
+
+
+def test_memory_refused_before_allocation() -> None:
+    from spinsync.errors import MemoryLimitError
+
+    with pytest.raises(MemoryLimitError, match="restart"):
+        steady_state(_network(5, 2.0, 2.0, 1.0), method="gmres", restart=10**9)
