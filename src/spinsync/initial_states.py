@@ -54,7 +54,7 @@ def _default_basis(n: int, basis: BlockBasis | None) -> BlockBasis:
     if basis is None:
         return BlockBasis.build(n, "magnetization")
     if basis.n != n:
-        raise ModelError(f"basis has {basis.n} qubits, the state {n}")
+        raise ModelError(f"density matrix: the state describes {n} qubits, expected {basis.n}")
     return basis
 
 
