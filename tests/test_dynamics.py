@@ -249,3 +249,17 @@ def test_invalid_input(kwargs: dict, message: str) -> None:
     args.update(kwargs)
     with pytest.raises(ModelError, match=message):
         evolve(net, args.pop("rho0"), args.pop("times"), **args)
+
+
+@pytest.mark.parametrize("xxz, initial", [(True, "ghz"), (True, "random-mixed"), (False, "random")])
+def test_matrix_free_equals_sparse(xxz: bool, initial: str) -> None:
+    """The shared matrix-free operator (real Hermitian form on q = 0) gives the same ρ(t)."""
+    net = _network(5, "all-to-all", 0.8, 0.8 if xxz else 0.3, 0.4, seed=3)
+    rho0 = initial_state(initial, 5, seed=6)
+    times = [0.0, 0.4, 1.2]
+    sparse = evolve(net, rho0, times, method="sparse", store_states=True, **TIGHT)
+    free = evolve(net, rho0, times, method="matrix-free", store_states=True, **TIGHT)
+    assert free.info["method"] == "matrix-free"
+    for a, b in zip(sparse.states, free.states):
+        np.testing.assert_allclose(a.to_dense(), b.to_dense(), atol=1e-9)
+    np.testing.assert_allclose(sparse.fidelity_product, free.fidelity_product, atol=1e-9)

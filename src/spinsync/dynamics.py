@@ -46,9 +46,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import DOP853
 
 from .errors import ModelError, NumericalError
+from .blas_threads import limit_blas_threads
 from .block_structure import UhlmannFidelity
 from .initial_states import STATE_TOLERANCE, as_block_state, validate_state
 from .liouvillian import OperatorSector, choose_blocks, sector_liouvillian
+from .matrixfree import BlockLiouvillian, HermitianBlockLiouvillian
 from .model import Network
 from .nogo import product_state
 from .resources import check_memory, format_bytes
@@ -161,10 +163,39 @@ def _sparse_nnz_estimate(network: Network, dim: int) -> int:
     return dim * (1 + 2 * flips + 2 * network.n)
 
 
-def _sector_operator(
-    network: Network, sector: OperatorSector, method: str
-) -> Callable[[NDArray[np.complex128]], NDArray[np.complex128]]:
-    """y ↦ L y on ``sector``, sparse or matrix-free."""
+@dataclass
+class _SectorSystem:
+    """dy/dt = rhs(y) for one sector in real coordinates, and the way back to ρ's entries."""
+
+    rhs: Callable[[NDArray[np.float64]], NDArray[np.float64]]
+    y0: NDArray[np.float64]
+    to_complex: Callable[[NDArray[np.float64]], NDArray[np.complex128]]
+
+
+def _complex_system(
+    apply: Callable[[NDArray[np.complex128]], NDArray[np.complex128]], x0: NDArray[np.complex128]
+) -> _SectorSystem:
+    """A complex linear system integrated as its interleaved real view (zero-copy).
+
+    SciPy's Runge–Kutta combinations then run as real BLAS calls: complex ``zgemv`` on
+    small vectors is pathologically slow in OpenBLAS when cores are oversubscribed
+    (measured 12 ms vs 2.5 µs for a 512×12 product on a loaded 2-core machine). The error
+    norm treats real and imaginary parts as separate components.
+    """
+
+    def rhs(y: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.ascontiguousarray(apply(y.view(np.complex128)), dtype=np.complex128).view(np.float64)
+
+    def to_complex(y: NDArray[np.float64]) -> NDArray[np.complex128]:
+        return np.ascontiguousarray(y).view(np.complex128)
+
+    return _SectorSystem(rhs, np.ascontiguousarray(x0, dtype=np.complex128).view(np.float64), to_complex)
+
+
+def _sector_system(
+    network: Network, sector: OperatorSector, x0: NDArray[np.complex128], method: str
+) -> _SectorSystem:
+    """The sector's equation of motion, sparse or matrix-free."""
     if method == "sparse":
         nnz = _sparse_nnz_estimate(network, sector.dim)
         check_memory(
@@ -172,16 +203,13 @@ def _sector_operator(
             what=f"the sparse sector Liouvillian (dimension {sector.dim}, ~{nnz} nonzeros)",
             alternatives="use method='matrix-free'",
         )
-        liouv = sector_liouvillian(network, sector)
-        return liouv.dot
-    try:
-        from .matrixfree import BlockLiouvillian
-    except ImportError as exc:  # the shared operator lives on its own branch until merged
-        raise ModelError(
-            "method = 'matrix-free': the matrix-free Liouvillian is not available in this "
-            "installation; use method='sparse'"
-        ) from exc
-    return BlockLiouvillian(network, sector).matvec
+        return _complex_system(sector_liouvillian(network, sector).dot, x0)
+    if all(b == c for b, c in sector.pairs):
+        # q = 0 holds Hermitian diagonal blocks: the shared real-coordinate operator is
+        # exact there, with half the memory and real arithmetic only.
+        op = HermitianBlockLiouvillian(network, sector)
+        return _SectorSystem(op.matvec, np.asarray(op.to_real(x0), dtype=float), op.to_complex)
+    return _complex_system(BlockLiouvillian(network, sector).matvec, x0)
 
 
 def _choose_method(network: Network, sset: SectorSet, method: str) -> str:
@@ -190,41 +218,20 @@ def _choose_method(network: Network, sset: SectorSet, method: str) -> str:
     if method != "auto":
         raise ModelError(f"method = {method!r}: expected auto, sparse or matrix-free")
     need = max(_SPARSE_BYTES_PER_NNZ * _sparse_nnz_estimate(network, d) for d in sset.dims.values())
-    if need <= SPARSE_MEMORY_LIMIT:
-        return "sparse"
-    try:
-        from .matrixfree import BlockLiouvillian  # noqa: F401
-    except ImportError:
-        return "sparse"
-    return "matrix-free"
+    return "sparse" if need <= SPARSE_MEMORY_LIMIT else "matrix-free"
 
 
 class _SectorPropagator:
-    """Advances one sector with DOP853 and returns y(t) at increasing output times.
-
-    The complex vector is integrated as its interleaved real view (Re y₀, Im y₀, …):
-    zero-copy both ways, and SciPy's Runge–Kutta combinations then run as real BLAS
-    calls. Complex ``zgemv`` on small vectors is pathologically slow in OpenBLAS when
-    cores are oversubscribed (measured 12 ms vs 2.5 µs for a 512×12 product on a loaded
-    2-core machine). The error norm then treats real and imaginary parts as separate
-    components, each held to atol + rtol·|part|.
-    """
+    """Advances one sector with DOP853 and returns its complex vector at increasing times."""
 
     def __init__(
-        self,
-        apply: Callable[[NDArray[np.complex128]], NDArray[np.complex128]],
-        y0: NDArray[np.complex128],
-        t0: float,
-        t_end: float,
-        rtol: float,
-        atol: float,
-        max_step: float,
+        self, system: _SectorSystem, t_end: float, rtol: float, atol: float, max_step: float
     ) -> None:
-        def rhs(t: float, y: NDArray[np.float64]) -> NDArray[np.float64]:
-            return np.ascontiguousarray(apply(y.view(np.complex128)), dtype=np.complex128).view(np.float64)
-
-        y_real = np.ascontiguousarray(y0, dtype=np.complex128).view(np.float64)
-        self._solver = DOP853(rhs, t0, y_real, t_end, rtol=rtol, atol=atol, max_step=max_step)
+        self._system = system
+        self._solver = DOP853(
+            lambda t, y: system.rhs(y), 0.0, system.y0, t_end,
+            rtol=rtol, atol=atol, max_step=max_step,
+        )
         self._interp: Any = None
 
     @property
@@ -232,7 +239,7 @@ class _SectorPropagator:
         return int(self._solver.nfev)
 
     def at(self, t: float) -> NDArray[np.complex128]:
-        """y(t) for t ≥ the previous call's t (a view; copy it to keep it)."""
+        """The sector vector at t ≥ the previous call's t (possibly a view: copy to keep)."""
         s = self._solver
         while s.t < t:
             message = s.step()
@@ -240,10 +247,10 @@ class _SectorPropagator:
             if s.status == "failed":
                 raise NumericalError(f"DOP853 failed at t = {s.t:.6g}: {message}")
         if t == s.t:
-            return s.y.view(np.complex128)
+            return self._system.to_complex(s.y)
         if self._interp is None:
             self._interp = s.dense_output()
-        return np.ascontiguousarray(self._interp(t)).view(np.complex128)
+        return self._system.to_complex(self._interp(t))
 
 
 def _check_times(times: ArrayLike) -> NDArray[np.float64]:
@@ -286,6 +293,7 @@ def evolve(
     atol: float | None = None,
     max_step: float = np.inf,
     callback: Callback | None = None,
+    blas_threads: int | None = None,
 ) -> EvolutionResult:
     """Integrate the master equation from ``rho0`` and record observables at ``times``.
 
@@ -318,6 +326,11 @@ def evolve(
         Largest step DOP853 may take (default unbounded).
     callback
         Called as ``callback(i, t)`` after output time i is recorded (progress bars).
+    blas_threads
+        OpenBLAS threads during the integration. Default: 1 with ``sparse`` (nothing
+        there profits from threads, and oversubscribed threads stall — see
+        :mod:`spinsync.blas_threads`), unchanged with ``matrix-free`` (its dense block
+        products do profit on an idle machine; pass 1 on a busy one).
 
     Returns
     -------
@@ -366,11 +379,7 @@ def evolve(
         check_memory(fid.memory_estimate(), what=f"the fidelity to {name or 'ρ₀'}")
         fidelities[name] = fid
 
-    z_obs = ZExpectations(sset)
-    pairs, mask, required = pair_flip_operators(n, "+-")
-    pm_obs = FlipExpectations(sset, mask, required)
-    _, mask_mm, required_mm = pair_flip_operators(n, "--")
-    mm_obs = FlipExpectations(sset, mask_mm, required_mm)
+    recorder = _Recorder(sset, t_out.size, fidelities, observables or {}, store_states)
 
     build_start = _time.perf_counter()
     propagators: dict[int, _SectorPropagator] = {}
@@ -379,48 +388,28 @@ def evolve(
         if not np.any(y0[q]):
             zero_sectors[q] = y0[q]  # stays zero: L is linear
             continue
-        apply = _sector_operator(network, sector, chosen)
-        propagators[q] = _SectorPropagator(apply, y0[q], 0.0, float(t_out[-1]), rtol, atol, max_step)
+        system = _sector_system(network, sector, y0[q], chosen)
+        propagators[q] = _SectorPropagator(system, float(t_out[-1]), rtol, atol, max_step)
     build_time = _time.perf_counter() - build_start
 
-    k_out = t_out.size
-    trace = np.zeros(k_out)
-    magnetization = np.zeros((k_out, n))
-    pair_pm = np.zeros((k_out, n, n), dtype=complex)
-    pair_mm = np.zeros((k_out, n, n), dtype=complex)
-    fid_values = {name: np.zeros(k_out) for name in fidelities}
-    user_values: dict[str, list[Any]] = {name: [] for name in (observables or {})}
-    states: list[BlockState] | None = [] if store_states else None
-    max_trace_error = 0.0
-
-    for i, t in enumerate(t_out):
-        vectors = dict(zero_sectors)
-        vectors.update({q: prop.at(float(t)) for q, prop in propagators.items()})
-        tr, mz = z_obs(vectors)
-        max_trace_error = max(max_trace_error, abs(tr - 1.0))
-        trace[i] = tr.real
-        magnetization[i] = mz
-        pair_pm[i][pairs[:, 0], pairs[:, 1]] = pm_obs(vectors)
-        pair_mm[i][pairs[:, 0], pairs[:, 1]] = mm_obs(vectors)
-        blocks = sset.blocks(vectors)
-        for name, fid in fidelities.items():
-            fid_values[name][i] = fid(blocks)
-        if observables or store_states:
-            snapshot = sset.to_state(vectors, copy=True)
-            for name, fn in (observables or {}).items():
-                user_values[name].append(fn(snapshot))
-            if states is not None:
-                states.append(snapshot)
-        if callback is not None:
-            callback(i, float(t))
-
+    # Sparse products are single-threaded and the Runge–Kutta combinations are
+    # memory-bound, so a BLAS thread pool only costs (see blas_threads); the matrix-free
+    # operator's dense block products do use it.
+    if blas_threads is None and chosen == "sparse":
+        blas_threads = 1
+    with limit_blas_threads(blas_threads):
+        for i, t in enumerate(t_out):
+            vectors = dict(zero_sectors)
+            vectors.update({q: prop.at(float(t)) for q, prop in propagators.items()})
+            recorder.record(i, vectors)
+            if callback is not None:
+                callback(i, float(t))
+    max_trace_error = float(np.max(np.abs(recorder.trace - 1.0)))
     if max_trace_error > STATE_TOLERANCE:
         raise NumericalError(
             f"Tr ρ(t) drifted from 1 by {max_trace_error:.2e} (tolerance {STATE_TOLERANCE:.0e}); "
             "the integration is not trustworthy"
         )
-    # S_t from the paper's Fig. 3 definition, via the shared synchronization measures.
-    s_total = np.array([sync_total(sync_max(p)) for p in pair_pm])
     info = {
         "method": chosen,
         "integrator": "DOP853",
@@ -430,23 +419,74 @@ def evolve(
         "sector_dims": {int(q): int(d) for q, d in dims.items()},
         "evolved_sectors": sorted(int(q) for q in propagators),
         "nfev": {int(q): p.nfev for q, p in propagators.items()},
-        "max_trace_error": float(max_trace_error),
+        "max_trace_error": max_trace_error,
         "build_time": build_time,
         "time": _time.perf_counter() - start,
         "integrator_memory": format_bytes(16.0 * _INTEGRATOR_VECTORS * sum(dims.values())),
     }
-    fid_product = fid_values.pop(None)
-    return EvolutionResult(
-        times=t_out,
-        network=network,
-        trace=trace,
-        magnetization=magnetization,
-        pair_pm=pair_pm,
-        pair_mm=pair_mm,
-        fidelity_product=fid_product,
-        fidelity={str(name): v for name, v in fid_values.items()},
-        sync_total=s_total,
-        observables={name: np.asarray(v) for name, v in user_values.items()},
-        states=states,
-        info=info,
-    )
+    return recorder.result(t_out, network, info)
+
+
+class _Recorder:
+    """Evaluates and stores the observables at each output time."""
+
+    def __init__(
+        self,
+        sset: SectorSet,
+        k_out: int,
+        fidelities: Mapping[str | None, UhlmannFidelity],
+        observables: Mapping[str, Observable],
+        store_states: bool,
+    ) -> None:
+        n = sset.basis.n
+        self.sset = sset
+        self.z = ZExpectations(sset)
+        self.pairs, mask, required = pair_flip_operators(n, "+-")
+        self.pm = FlipExpectations(sset, mask, required)
+        _, mask_mm, required_mm = pair_flip_operators(n, "--")
+        self.mm = FlipExpectations(sset, mask_mm, required_mm)
+        self.fidelities = fidelities
+        self.observables = observables
+        self.trace = np.zeros(k_out)
+        self.magnetization = np.zeros((k_out, n))
+        self.pair_pm = np.zeros((k_out, n, n), dtype=complex)
+        self.pair_mm = np.zeros((k_out, n, n), dtype=complex)
+        self.fid = {name: np.zeros(k_out) for name in fidelities}
+        self.user: dict[str, list[Any]] = {name: [] for name in observables}
+        self.states: list[BlockState] | None = [] if store_states else None
+
+    def record(self, i: int, vectors: Mapping[int, NDArray[np.complex128]]) -> None:
+        tr, mz = self.z(vectors)
+        self.trace[i] = tr.real
+        self.magnetization[i] = mz
+        j, k = self.pairs[:, 0], self.pairs[:, 1]
+        self.pair_pm[i][j, k] = self.pm(vectors)
+        self.pair_mm[i][j, k] = self.mm(vectors)
+        blocks = self.sset.blocks(vectors)
+        for name, fid in self.fidelities.items():
+            self.fid[name][i] = fid(blocks)
+        if self.observables or self.states is not None:
+            snapshot = self.sset.to_state(vectors, copy=True)
+            for name, fn in self.observables.items():
+                self.user[name].append(fn(snapshot))
+            if self.states is not None:
+                self.states.append(snapshot)
+
+    def result(self, times: NDArray[np.float64], network: Network, info: dict[str, Any]) -> EvolutionResult:
+        # S_t from the paper's Fig. 3 definition, via the shared synchronization measures.
+        s_total = np.array([sync_total(sync_max(p)) for p in self.pair_pm])
+        fid = dict(self.fid)
+        return EvolutionResult(
+            times=times,
+            network=network,
+            trace=self.trace,
+            magnetization=self.magnetization,
+            pair_pm=self.pair_pm,
+            pair_mm=self.pair_mm,
+            fidelity_product=fid.pop(None),
+            fidelity={str(name): v for name, v in fid.items()},
+            sync_total=s_total,
+            observables={name: np.asarray(v) for name, v in self.user.items()},
+            states=self.states,
+            info=info,
+        )
