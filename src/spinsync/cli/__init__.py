@@ -11,6 +11,7 @@ from ._app import app
 
 # Subcommand modules register themselves on import.
 from . import steady  # noqa: E402,F401
+from . import evolve  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 
