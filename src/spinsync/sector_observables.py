@@ -205,7 +205,8 @@ def _gather(
         bras = kets[xi] ^ mask[oi]
         inside = basis.block_of[bras] == c
         xi, oi, bras = xi[inside], oi[inside], bras[inside]
-        idx.append(sector.offsets[p] + basis.position[kets[xi]] * sizes[c] + basis.position[bras])
+        # kets are block b's states in order, so a ket's position in the block is xi.
+        idx.append(sector.offsets[p] + xi * sizes[c] + basis.position[bras])
         labels.append(oi)
     if not idx:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
