@@ -101,11 +101,20 @@ def _large(n: int, points: int) -> dict[str, object]:
     }
 
 
+def _log(message: str) -> None:
+    print(f"[bench_dynamics] {message}", file=sys.stderr, flush=True)
+
+
 def run(quick: bool = False, skip_large: bool = False, repeats: int = 3) -> str:
     """Markdown section with the timings (``quick``: N = 6 only, no N = 12)."""
     sizes = [6] if quick else [8]
     load_before = os.getloadavg()[0]
-    rows = [_compare(n, init, repeats) for n in sizes for init in ("GHZ", "random pure")]
+    rows = []
+    for n in sizes:
+        for init in ("GHZ", "random pure"):
+            rows.append(_compare(n, init, repeats))
+            r = rows[-1]
+            _log(f"N={n} {init}: spinsync {r['t_ours']:.2f} s, mesolve {r['t_qutip']:.1f} s")
     lines = [
         "## Dynamics (`spinsync.dynamics.evolve` vs `qutip.mesolve`)",
         "",
@@ -127,7 +136,9 @@ def run(quick: bool = False, skip_large: bool = False, repeats: int = 3) -> str:
             f"{r['t_ours']:.2f} | {r['t_qutip']:.1f} | {r['ratio']:.0f}× | {r['err']:.1e} |"
         )
     if not quick and not skip_large:
+        _log("N=12 GHZ, 50 outputs: running")
         big = _large(12, 50)
+        _log(f"N=12 GHZ: {big['time']:.0f} s")
         dims = ", ".join(f"{q}: {d}" for q, d in big["dims"].items())  # type: ignore[union-attr]
         lines += [
             "",
