@@ -177,12 +177,6 @@ def test_invalid_rate_scale_messages(scale, pattern) -> None:
     _raises(pattern, rates_from_magnetization, [0.1, 0.2], rate_scale=scale)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: model.rates_from_magnetization passes rate_scale to np.broadcast_to "
-    "without a length check; a list of the wrong length raises numpy's ValueError "
-    "('operands could not be broadcast ...') instead of ModelError naming rate_scale",
-)
 def test_rate_scale_wrong_length_names_the_field() -> None:
     with pytest.raises(ModelError, match=r"rate_scale.*3"):
         Network.from_magnetization([0.1, 0.2], rate_scale=[1.0, 2.0, 3.0])
@@ -199,13 +193,6 @@ def test_invalid_topology_messages(kwargs, pattern) -> None:
     _raises(pattern, Network.with_topology, [1, 1, 1], [1, 1, 1], ux=1, uy=1, uz=1, **kwargs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: model.py formats offending values with !r on numpy scalars, so under "
-    "numpy 2 messages read 'gain[1] = np.float64(-0.5): rates must be ≥ 0' (and "
-    "magnetization[i], rate_scale[i], bond couplings likewise) instead of 'gain[1] = -0.5'; "
-    "the CLI and model-file errors inherit it",
-)
 @pytest.mark.parametrize("fn,args", [
     (Network, ([1.0, -0.5], [1.0, 1.0])),
     (Network.from_magnetization, ([0.2, 1.0],)),

@@ -141,12 +141,6 @@ def test_invalid_file_exit_2_one_line_no_traceback(tmp_path: Path, name: str) ->
     assert name in lines[0] and "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a rate_scale list of the wrong length escapes model.rates_from_magnetization "
-    "as a plain ValueError, which cli/_app.handle_errors does not catch: exit 1 with a "
-    "Python traceback instead of exit 2 with one line",
-)
 def test_rate_scale_wrong_length_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "scale.toml"
     path.write_text("[qubits]\nmagnetization = [0.1, 0.2]\nrate_scale = [1, 2, 3]\n")

@@ -183,24 +183,12 @@ def test_missing_file_and_bad_encoding(tmp_path: Path) -> None:
         load_model(tmp_path)  # a directory
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: io/model_file.py ModelSpec.to_network → model.rates_from_magnetization: a "
-    "rate_scale list of the wrong length raises numpy's ValueError, which model_from_dict "
-    "does not convert, so the message names neither the file nor the field",
-)
 def test_rate_scale_wrong_length_names_file(tmp_path: Path) -> None:
     path = _write(tmp_path, "[qubits]\nmagnetization = [0.1, 0.2]\nrate_scale = [1, 2, 3]\n")
     with pytest.raises(ModelFileError, match=r"model\.toml: .*rate_scale"):
         load_model(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: io/model_file.py validates in pydantic's lax mode, so wrong TOML types are "
-    "coerced silently: gain = [true, 1] loads as [1.0, 1.0] and ux = \"80\" as 80.0 instead of "
-    "failing with the field and value",
-)
 @pytest.mark.parametrize("text", [
     "[qubits]\ngain = [true, 1]\ndamping = [1, 1]\n",
     GOOD_QUBITS + "[couplings]\ntopology = 'chain'\nux = \"80\"\n",
