@@ -98,6 +98,16 @@ class BondDiagnosis:
         return float(np.hypot(self.m_norm, self.u_norm))
 
     @property
+    def causes(self) -> tuple[str, ...]:
+        """Short tags of ``reasons``: ``"unequal m"`` (M term), ``"Ux != Uy"`` (U term)."""
+        tags = []
+        if self.m_coefficient != 0.0:
+            tags.append("unequal m")
+        if self.u_coefficient != 0.0:
+            tags.append("Ux != Uy")
+        return tuple(tags)
+
+    @property
     def breaks(self) -> bool:
         """True when this bond's term of Eq. 5 is non-zero."""
         return bool(self.m_coefficient != 0.0 or self.u_coefficient != 0.0)
@@ -105,6 +115,7 @@ class BondDiagnosis:
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["reasons"] = list(self.reasons)
+        out["causes"] = list(self.causes)
         out["norm"] = self.norm
         out["breaks"] = self.breaks
         return out
