@@ -55,8 +55,8 @@ SCHEMES: tuple[str, ...] = ("gain-damping", "roulet-bruder")
 Matrix = NDArray[np.complex128]
 
 #: Largest Hilbert-space dimension of a spin network (the dense Liouvillian has d⁴
-#: complex entries: 729² ≈ 8 MB at d = 27).
-MAX_SPIN_DIM = 64
+#: complex entries: 16 MB at d = 32, e.g. three spin-1 sites (d = 27) or five qubits).
+MAX_SPIN_DIM = 32
 
 
 @dataclass(frozen=True)
