@@ -93,7 +93,7 @@ def test_gain_damping_keeps_the_theorem_for_any_spin(s: float, n: int) -> None:
     rho = net.steady_state()
     assert net.max_connected_correlation(rho) < 1e-10
     # Unequal ratios break it.
-    broken = net.replace(damping=[0.5, 1.0, 1.0][:n])
+    broken = net.replace(damping=[0.5, 3.0, 1.0][:n])
     assert broken.product_residual() > 1e-2
     assert broken.max_connected_correlation(broken.steady_state()) > 1e-4
 
