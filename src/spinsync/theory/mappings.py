@@ -100,6 +100,8 @@ def temperature_from_magnetization(frequency_hz: ArrayLike, magnetization: Array
     """T (K) giving limit-cycle magnetization m ∈ [−1, 0): T = hf / (2 k_B artanh(−m)).
 
     Raises ModelError for m ≥ 0 (would need T = ∞ or a population inversion) or m < −1.
+    Near m = −1 the inversion is ill-conditioned (1 + m ≈ 2e^{−hf/k_BT}); prefer
+    :func:`temperature_from_ratio` when the ratio is known.
     """
     f = _positive("frequency_hz", frequency_hz)
     m = np.asarray(magnetization, dtype=float)
