@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import os
+# BLAS threads are limited to one per worker by tests/conftest.py (runs first).
 
-# These tests use many small dense factorizations (≤ 1024×1024). On a shared 2-core machine
-# a multi-threaded BLAS oversubscribes the cores and runs them 100× slower (measured:
-# 0.02 s → 6 s for the 64-dimensional algebra closure). Takes effect only if numpy is not
-# imported yet; users can override by exporting the variables.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+from pathlib import Path
 
-from pathlib import Path  # noqa: E402
+import numpy as np
+import pytest
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from spinsync import Network  # noqa: E402
+from spinsync import Network
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
