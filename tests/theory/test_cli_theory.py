@@ -30,6 +30,12 @@ def test_nogo_json(examples) -> None:
     assert ok["conditions_hold"] and ok["residual"] == 0.0 and ok["breaking_bonds"] == []
 
 
+def test_nogo_kernel_option(examples) -> None:
+    out = _json(["nogo", str(examples / "two_qubit.toml"), "--kernel", "--json"])
+    assert out["uniqueness"]["kernel_dimension"] == 1 and out["uniqueness"]["singular_gap"] > 0
+    assert sum(out["uniqueness"]["sectors"].values()) == 16
+
+
 def test_nogo_human_output(examples) -> None:
     res = runner.invoke(app, ["nogo", str(examples / "fig3c.toml")])
     assert res.exit_code == 0 and "Ux != Uy" in res.stdout
@@ -72,3 +78,12 @@ def test_bad_model_file_exits_2(tmp_path) -> None:
     bad.write_text("[qubits]\ngain = [1, -1]\ndamping = [1, 1]\n")
     res = runner.invoke(app, ["nogo", str(bad), "--json"])
     assert res.exit_code == 2 and "gain" in res.stderr
+
+
+def test_kernel_check_refuses_large_networks(tmp_path) -> None:
+    model = tmp_path / "seven.toml"
+    model.write_text("[qubits]\nmagnetization = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]\n"
+                     "[couplings]\ntopology = \"chain\"\nux = 1\nuy = 1\n")
+    assert runner.invoke(app, ["nogo", str(model), "--json"]).exit_code == 0
+    res = runner.invoke(app, ["nogo", str(model), "--kernel"])
+    assert res.exit_code == 2 and "N = 7" in res.stderr

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ..io import load_model
 from ..theory.diagnostics import diagnose
+from ..theory.uniqueness import MAX_KERNEL_QUBITS, liouvillian_kernel
 from ._app import app, handle_errors, print_json
 
 #: Bonds listed in the human-readable table (largest residual first).
@@ -20,12 +21,21 @@ MAX_BONDS_SHOWN = 20
 @handle_errors
 def nogo(
     model: Path = typer.Argument(..., help="TOML model file (see examples/)."),
+    kernel: bool = typer.Option(
+        False, "--kernel",
+        help=f"Also check numerically that ker L is one-dimensional (N ≤ {MAX_KERNEL_QUBITS}).",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
     """Check the theorem's conditions and split L[ρ₀] per bond into its M and U terms (Eq. 5)."""
-    diag = diagnose(load_model(model))
+    network = load_model(model)
+    diag = diagnose(network)
+    uniq = liouvillian_kernel(network) if kernel else None
     if json_out:
-        print_json(diag.to_dict())
+        payload = diag.to_dict()
+        if uniq is not None:
+            payload["uniqueness"] = uniq.to_dict()
+        print_json(payload)
         return
     console = Console()
     head = Table(title=f"No-go diagnosis of {model}", show_header=False)
@@ -34,6 +44,9 @@ def nogo(
     head.add_row("ρ₀ is steady (L[ρ₀] = 0)", "yes" if diag.product_is_steady else "no")
     head.add_row("all m = 0 with XYZ (special case)", "yes" if diag.all_m_zero_xyz else "no")
     head.add_row("residual ‖L[ρ₀]‖/‖ρ₀‖", f"{diag.residual:.3e}")
+    if uniq is not None:
+        head.add_row("dim ker L (numerical)", str(uniq.kernel_dimension))
+        head.add_row("singular gap / spectral gap", f"{uniq.singular_gap:.3e} / {uniq.spectral_gap:.3e}")
     console.print(head)
     breaking = diag.breaking_bonds
     if not breaking:
