@@ -198,7 +198,7 @@ def _run_dask(address: str, tasks: Iterator[ChunkTask],
         futures = [client.submit(solve_chunk, task, pure=False, key=f"spinsync-{tag}-{task.index}")
                    for task in tasks]
         try:
-            for fut in as_completed(futures):
+            for fut in as_completed(futures, loop=client.loop):
                 finished(*fut.result())
         except BaseException:
             client.cancel(futures)
