@@ -10,7 +10,7 @@ Parameters (paper, Fig. 1 caption; qubit j of the paper is index j − 1):
 Values the paper leaves open, chosen here:
 
 * ω_j = 0 for every qubit (the no-go theorem holds for any ω; ω only rotates coherences);
-* times t ∈ [0, 10] in the rates' inverse unit, 2001 samples (``--quick``: [0, 1], 11),
+* times t ∈ [0, 6] in the rates' inverse unit, 1201 samples (``--quick``: [0, 1], 11),
   long enough for every curve to settle (the slowest qubit has Γᵍ + Γᵈ = 1);
 * the random initial state is a Haar-random pure state of six qubits with seed
   :data:`RANDOM_SEED` (``initial_states.initial_state("random", 6, seed)``); the GHZ state
@@ -57,7 +57,7 @@ def network(case: str) -> Network:
 
 
 def times(quick: bool) -> np.ndarray:
-    return np.linspace(0.0, 1.0, 11) if quick else np.linspace(0.0, 10.0, 2001)
+    return np.linspace(0.0, 1.0, 11) if quick else np.linspace(0.0, 6.0, 1201)
 
 
 def fig1_dynamics(case: str, options: Options) -> xr.Dataset:
@@ -129,8 +129,8 @@ def _fidelity_figure(case: str, out_dir: Path, options: Options) -> FigureOutput
         ax.set_ylim(0, 1.05)
         ax.legend(loc="lower right", ncol=2)
         title = "identical" if case == "b" else "non-identical"
-        ax.set_title(rf"{title} $\Gamma^g_j/\Gamma^d_j$", fontsize=8)
-        panel_label(ax, f"({case})")
+        # Panel letter in the title: the corners hold curves or the legend.
+        ax.set_title(rf"({case}) {title} $\Gamma^g_j/\Gamma^d_j$", fontsize=8.5)
         files = save_figure(fig, out_dir, name)
     files.append(write_data(ds, out_dir, name))
     final = ds.fidelity.isel(time=-1)

@@ -97,7 +97,7 @@ def _with_eq7(ds: xr.Dataset, data: dict[str, Any]) -> tuple[xr.Dataset, float]:
 def _map_panel(ax, x, y, z, eq7, xlabel, ylabel, fig):
     mesh = ax.pcolormesh(x, y, z, shading="auto", rasterized=True)
     cbar = fig.colorbar(mesh, ax=ax, pad=0.02)
-    cbar.set_label(r"$S^{\max}_{12}$")
+    cbar.ax.set_title(r"$S^{\max}_{12}$", fontsize=8)  # on top: keeps clear of the next panel
     zmax = float(np.max(z))
     if zmax > 0:
         levels = [f * zmax for f in LEVELS]
