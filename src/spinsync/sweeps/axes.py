@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Iterable
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -203,7 +201,7 @@ class PointParams:
         else:
             self.field[:] = v
 
-    def validate(self, describe: "Iterable[str] | None" = None) -> None:
+    def validate(self) -> None:
         """Check every point as :class:`~spinsync.model.Network` would, vectorized.
 
         Raises :class:`ModelError` naming the first offending point and parameter.
