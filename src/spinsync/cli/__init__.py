@@ -10,10 +10,7 @@ from __future__ import annotations
 from ._app import app
 
 # Subcommand modules register themselves on import.
-from . import steady  # noqa: E402,F401
-from . import nogo  # noqa: E402,F401
-from . import reduce  # noqa: E402,F401
-from . import design  # noqa: E402,F401
+from . import design, nogo, reduce, reproduce, steady, sweep  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 

@@ -1,0 +1,148 @@
+"""Restarted GMRES with right preconditioning, for NumPy or CuPy vectors.
+
+Solves A x = b by minimizing ‖b − A M u‖ over Krylov spaces of A M, with x = x₀ + M u.
+Right preconditioning keeps the minimized quantity the *true* residual of A x = b (left
+preconditioning would minimize ‖M(b − Ax)‖), so the stopping test means what it says.
+
+Arnoldi uses classical Gram–Schmidt applied twice (CGS2): two matrix–vector products
+with the basis per step (BLAS-2, multithreaded) instead of k dot products, and as
+orthogonal as modified Gram–Schmidt to working precision. The basis is one
+preallocated (restart + 1) × n array — the solver's main memory cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["GmresOutcome", "gmres_right"]
+
+Apply = Callable[[Any], Any]
+
+
+@dataclass
+class GmresOutcome:
+    """What :func:`gmres_right` did.
+
+    ``residual_history`` holds the Arnoldi estimate of ‖b − A x‖ after each iteration
+    (exact in exact arithmetic), one entry per application of A.
+    """
+
+    x: Any
+    converged: bool
+    iterations: int
+    residual_history: list[float] = field(default_factory=list)
+    cycles: int = 0
+
+
+def _rotation(a: complex, b: float) -> tuple[complex, complex, float]:
+    """Givens (c, s) with [[c̄, s̄], [−s, c]]·(a, b) = (ρ, 0), ρ = ‖(a, b)‖ ≥ 0."""
+    rho = float(np.hypot(abs(a), abs(b)))
+    if rho == 0.0:
+        return 1.0, 0.0, 0.0
+    return a / rho, b / rho, rho
+
+
+def gmres_right(
+    apply_a: Apply,
+    apply_m: Apply,
+    b: Any,
+    x0: Any,
+    *,
+    atol: float,
+    restart: int,
+    maxiter: int,
+    xp: Any = np,
+    callback: Callable[[int, float], None] | None = None,
+    start_iteration: int = 0,
+) -> GmresOutcome:
+    """Right-preconditioned restarted GMRES(restart).
+
+    Parameters
+    ----------
+    apply_a, apply_m
+        x ↦ A x and x ↦ M x (M ≈ A⁻¹), both linear and fixed.
+    b, x0
+        Right-hand side and initial guess (same dtype, real or complex).
+    atol
+        Stop when the residual estimate ‖b − A x‖ ≤ atol.
+    restart
+        Krylov dimension per cycle (memory: (restart + 1)·n entries).
+    maxiter
+        Largest total number of applications of A M, counting from ``start_iteration``.
+    callback
+        Called as ``callback(iteration, residual_estimate)`` after each iteration.
+    start_iteration
+        Iterations already spent (when the caller resumes), for numbering and the budget.
+    """
+    n = b.size
+    dtype = b.dtype
+    is_complex = np.iscomplexobj(b)
+    basis = xp.empty((restart + 1, n), dtype=dtype)
+    x = x0.copy()
+    history: list[float] = []
+    it = start_iteration
+    cycles = 0
+    converged = False
+
+    def dot_basis(k: int, w: Any) -> Any:
+        v = basis[: k + 1]
+        return (v.conj() if is_complex else v) @ w
+
+    while it < maxiter:
+        cycles += 1
+        r = b - apply_a(x)
+        beta = float(xp.linalg.norm(r))
+        if beta <= atol:
+            converged = True
+            break
+        basis[0] = r / beta
+        del r
+        hess = np.zeros((restart + 1, restart), dtype=complex if is_complex else float)
+        g = np.zeros(restart + 1, dtype=hess.dtype)
+        g[0] = beta
+        rotations: list[tuple[complex, complex]] = []
+        k_done = 0
+        for k in range(restart):
+            w = apply_a(apply_m(basis[k]))
+            h = dot_basis(k, w)
+            w -= basis[: k + 1].T @ h
+            h2 = dot_basis(k, w)  # second pass: re-orthogonalize (CGS2)
+            w -= basis[: k + 1].T @ h2
+            col = np.zeros(restart + 1, dtype=hess.dtype)
+            col[: k + 1] = np.asarray(h + h2 if xp is np else xp.asnumpy(h + h2))
+            hnext = float(xp.linalg.norm(w))
+            col[k + 1] = hnext
+            if hnext > 0:
+                basis[k + 1] = w / hnext
+            del w
+            for i, (c, s) in enumerate(rotations):
+                a1, a2 = col[i], col[i + 1]
+                col[i] = np.conj(c) * a1 + np.conj(s) * a2
+                col[i + 1] = -s * a1 + c * a2
+            c, s, rho = _rotation(col[k], hnext)
+            rotations.append((c, s))
+            col[k], col[k + 1] = rho, 0.0
+            g[k], g[k + 1] = np.conj(c) * g[k], -s * g[k]
+            hess[:, k] = col
+            it += 1
+            k_done = k + 1
+            res = float(abs(g[k + 1]))
+            history.append(res)
+            if callback is not None:
+                callback(it, res)
+            # hnext == 0: the Krylov space is invariant, the solution is exact in it.
+            if res <= atol or it >= maxiter or hnext == 0:
+                break
+        y = np.linalg.solve(np.triu(hess[:k_done, :k_done]), g[:k_done])
+        if xp is not np:
+            y = xp.asarray(y)
+        update = basis[:k_done].T @ y
+        x = x + apply_m(update)
+        if history and history[-1] <= atol:
+            converged = True
+            break
+    return GmresOutcome(x=x, converged=converged, iterations=it - start_iteration,
+                        residual_history=history, cycles=cycles)
