@@ -20,8 +20,8 @@ from typing import Callable
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-from threadpoolctl import threadpool_limits
 
+from .blas_threads import limit_blas_threads
 from .errors import ModelError, NumericalError
 from .liouvillian import OperatorSector, choose_blocks, sector_liouvillian
 from .model import Network
@@ -181,7 +181,7 @@ def solve_direct(network: Network) -> SteadyStateResult:
         # SuperLU's supernode updates are small BLAS calls: a threaded BLAS only adds
         # contention (measured 0.2 s single-threaded vs 4–55 s with OpenBLAS's pool on a
         # loaded 2-core machine for the Fig. 1c network).
-        with threadpool_limits(limits=1, user_api="blas"):
+        with limit_blas_threads(1):
             lu = spla.splu(system, permc_spec="COLAMD")
     except RuntimeError as exc:  # "Factor is exactly singular"
         raise NumericalError(f"sparse LU failed on the sector Liouvillian: {exc}") from exc

@@ -18,7 +18,7 @@ from ..nogo import product_state
 from ..steadystate import steady_state
 from .axes import PointParams
 from .batch import RESULT_KEYS, batch_steady
-from .blas import blas_threads
+from ..blas_threads import limit_blas_threads
 
 __all__ = ["ChunkTask", "solve_chunk", "solve_points"]
 
@@ -76,6 +76,6 @@ def solve_chunk(task: ChunkTask) -> tuple[int, dict[str, NDArray], float]:
     and small LAPACK calls only lose from threading (see :mod:`spinsync.sweeps.blas`).
     """
     start = time.perf_counter()
-    with blas_threads(1):
+    with limit_blas_threads(1):
         results = solve_points(task.params, task.solver, task.xxz)
     return task.index, results, time.perf_counter() - start
