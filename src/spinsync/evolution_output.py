@@ -3,7 +3,7 @@
 * :func:`evolution_summary` — the JSON contract of ``spinsync evolve --json``;
 * :func:`evolution_dataset` — an ``xarray.Dataset`` (complex values split into ``_re`` and
   ``_im`` so any NetCDF reader opens it); :func:`write_dataset` writes it atomically
-  (NetCDF-4 through h5netcdf when h5py is installed, NetCDF-3 through SciPy otherwise);
+  (NetCDF-4 through h5netcdf);
 * :func:`plot_evolution` — fidelity, correlation sums and magnetizations over time
   (paper Fig. 1b–c and S1), written atomically.
 
@@ -13,7 +13,6 @@ supplement Eq. S6; F not squared (CONVENTIONS.md).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 from .dynamics import EvolutionResult
 from .io import atomic_write
 
-__all__ = ["evolution_summary", "evolution_dataset", "netcdf_engine", "write_dataset", "plot_evolution"]
+__all__ = ["evolution_summary", "evolution_dataset", "write_dataset", "plot_evolution"]
 
 
 def evolution_summary(result: EvolutionResult) -> dict[str, Any]:
@@ -118,28 +117,12 @@ def _attr(value: Any) -> Any:
     return json.dumps(_jsonable(value))
 
 
-def netcdf_engine() -> str:
-    """``"h5netcdf"`` (NetCDF-4) when its HDF5 backend h5py imports, else ``"scipy"``.
-
-    h5netcdf cannot write without h5py, and the pinned environment (requirements.lock)
-    does not install it; SciPy's writer produces NetCDF-3 classic files, which every
-    NetCDF reader (xarray, netCDF4, ncdump) opens. All variables here are float64 or
-    small integers, which NetCDF-3 represents exactly.
-    """
-    return "h5netcdf" if importlib.util.find_spec("h5py") is not None else "scipy"
-
-
 def write_dataset(
     result: EvolutionResult, path: str | os.PathLike[str], attrs: dict[str, Any] | None = None
-) -> str:
-    """Write :func:`evolution_dataset` to ``path`` atomically; returns the engine used."""
+) -> None:
+    """Write :func:`evolution_dataset` to ``path`` as NetCDF-4 (h5netcdf), atomically."""
     ds = evolution_dataset(result, attrs)
-    engine = netcdf_engine()
-    if engine == "scipy":
-        # NetCDF-3 has no 64-bit integers: store qubit indices as int32.
-        ds = ds.assign_coords(qubit=ds.qubit.astype(np.int32), qubit_k=ds.qubit_k.astype(np.int32))
-    atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine=engine))
-    return engine
+    atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
 
 
 def plot_evolution(result: EvolutionResult, path: str | os.PathLike[str], title: str = "") -> None:

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from .blas_threads import limit_blas_threads
 from .errors import ModelError, NumericalError
 from .liouvillian import OperatorSector, choose_blocks, sector_liouvillian
 from .model import Network
@@ -177,7 +178,11 @@ def solve_direct(network: Network) -> SteadyStateResult:
     rhs = np.zeros(dim, dtype=complex)
     rhs[pivot] = 1.0
     try:
-        lu = spla.splu(system, permc_spec="COLAMD")
+        # SuperLU's supernode updates are small BLAS calls: a threaded BLAS only adds
+        # contention (measured 0.2 s single-threaded vs 4–55 s with OpenBLAS's pool on a
+        # loaded 2-core machine for the Fig. 1c network).
+        with limit_blas_threads(1):
+            lu = spla.splu(system, permc_spec="COLAMD")
     except RuntimeError as exc:  # "Factor is exactly singular"
         raise NumericalError(f"sparse LU failed on the sector Liouvillian: {exc}") from exc
     vec = lu.solve(rhs)

@@ -28,7 +28,9 @@ from __future__ import annotations
 import math
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from annotated_types import Len
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
@@ -41,7 +43,9 @@ Topology = Literal["all-to-all", "star", "chain", "ring", "power-law", "none"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=True)
+    # Strict: a TOML string or boolean where a number belongs is an error, not coerced.
+    # NaN/inf pass here so the model's own checks can name the offending entry.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=True, strict=True)
 
 
 class QubitsSpec(_Strict):
@@ -66,7 +70,7 @@ class QubitsSpec(_Strict):
 
 
 class BondSpec(_Strict):
-    sites: tuple[int, int]
+    sites: Annotated[list[int], Len(2, 2)]
     ux: float = 0.0
     uy: float = 0.0
     uz: float = 0.0
