@@ -292,3 +292,23 @@ def test_paper_figure_1(figure: str, nogo: bool) -> None:
         # Both initial states reach the same (unique) steady state, which is not ρ₀.
         assert finals[0] == pytest.approx(finals[1], abs=1e-6)
         assert finals[0] < 0.9
+
+
+def test_single_qubit_relaxes_to_its_limit_cycle() -> None:
+    """N = 1: ⟨σᶻ⟩(t) = m + (1 − m) e^{−Γt/2} from |↑⟩, Γ = Γᵍ + Γᵈ (factor ½ of Eq. 2)."""
+    from spinsync.initial_states import all_up
+
+    net = Network([1.0], [0.5])
+    times = np.array([0.0, 0.3, 1.0, 4.0])
+    result = evolve(net, all_up(1), times, rtol=1e-10, atol=1e-13)
+    m = net.magnetization[0]
+    expected = m + (1 - m) * np.exp(-1.5 * times / 2)
+    np.testing.assert_allclose(result.magnetization[:, 0], expected, atol=1e-9)
+
+
+def test_only_time_zero_returns_the_initial_state() -> None:
+    net = _network(3, "chain", 1.0, 1.0, 0.0, seed=0)
+    rho0 = random_mixed(3, seed=2)
+    result = evolve(net, rho0, [0.0], store_states=True)
+    # Equal up to rounding: only q ≥ 0 is kept and mirrored, i.e. ρ is Hermitized.
+    np.testing.assert_allclose(result.states[0].to_dense(), rho0.to_dense(), rtol=0, atol=1e-15)
