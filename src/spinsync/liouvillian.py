@@ -110,16 +110,15 @@ def sector_liouvillian(network: Network, sector: OperatorSector) -> sp.csr_matri
     decay = [decay_diagonal(network, s) for s in basis.states]
     gain_rate, damp_rate = collapse_rates(network)
     pair_index = {pair: p for p, pair in enumerate(sector.pairs)}
-    pieces: list[sp.coo_matrix] = []
+    rows: list[NDArray[np.int64]] = []
+    cols: list[NDArray[np.int64]] = []
+    vals: list[NDArray[np.complex128]] = []
 
     def place(block: sp.spmatrix, row_pair: int, col_pair: int) -> None:
         coo = sp.coo_matrix(block)
-        pieces.append(
-            sp.coo_matrix(
-                (coo.data, (coo.row + sector.offsets[row_pair], coo.col + sector.offsets[col_pair])),
-                shape=(sector.dim, sector.dim),
-            )
-        )
+        rows.append(coo.row.astype(np.int64) + sector.offsets[row_pair])
+        cols.append(coo.col.astype(np.int64) + sector.offsets[col_pair])
+        vals.append(coo.data.astype(complex))
 
     for p, (b, c) in enumerate(sector.pairs):
         eye_b = sp.identity(sizes[b], format="csr")
@@ -139,20 +138,20 @@ def sector_liouvillian(network: Network, sector: OperatorSector) -> sp.csr_matri
                 target = pair_index.get((ket[0], bra[0]))
                 if target is None:
                     raise ValueError(f"sector is not invariant: jump leaves pair {(b, c)}")
-                t_b, t_c = sizes[ket[0]], sizes[bra[0]]
-                a_ket = sp.coo_matrix(
-                    (np.ones(ket[1].size), (ket[2], ket[1])), shape=(t_b, sizes[b])
-                )
-                a_bra = sp.coo_matrix(
-                    (np.ones(bra[1].size), (bra[2], bra[1])), shape=(t_c, sizes[c])
-                )
-                place(rate * sp.kron(a_ket, a_bra), target, p)
-    total = sp.coo_matrix((sector.dim, sector.dim), dtype=complex)
-    if pieces:
-        rows = np.concatenate([m.row for m in pieces])
-        cols = np.concatenate([m.col for m in pieces])
-        data = np.concatenate([m.data.astype(complex) for m in pieces])
-        total = sp.coo_matrix((data, (rows, cols)), shape=(sector.dim, sector.dim))
+                # c X c† moves entry (a, a′) of pair p to (A a, A′ a′) of the target pair
+                # with weight `rate` (the 0/1 maps A, A′ of σ±): index arithmetic, no kron.
+                target_cols = sizes[bra[0]]
+                dst = sector.offsets[target] + ket[2][:, None] * target_cols + bra[2][None, :]
+                src = sector.offsets[p] + ket[1][:, None] * sizes[c] + bra[1][None, :]
+                rows.append(dst.ravel())
+                cols.append(src.ravel())
+                vals.append(np.full(ket[1].size * bra[1].size, rate, dtype=complex))
+    if not rows:
+        return sp.csr_matrix((sector.dim, sector.dim), dtype=complex)
+    total = sp.coo_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(sector.dim, sector.dim),
+    )
     return total.tocsr()
 
 

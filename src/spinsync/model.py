@@ -58,19 +58,32 @@ def rates_from_magnetization(
     bad = ~np.isfinite(m) | (np.abs(m) >= 1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ModelError(f"magnetization[{i}] = {m[i]!r}: must be finite with |m| < 1")
+        raise ModelError(f"magnetization[{i}] = {_fmt(m[i])}: must be finite with |m| < 1")
     if rate_scale is None:
         s = np.ones_like(m)
     else:
-        s = np.broadcast_to(np.asarray(rate_scale, dtype=float), m.shape).copy()
+        s = np.atleast_1d(np.asarray(rate_scale, dtype=float))
+        if s.size == 1:
+            s = np.full(m.shape, s[0])
+        elif s.shape != m.shape:
+            raise ModelError(
+                f"rate_scale: expected 1 or {m.size} values (one per qubit), got {s.size}"
+            )
         badscale = ~np.isfinite(s) | (s <= 0)
         if badscale.any():
             i = int(np.flatnonzero(badscale)[0])
-            raise ModelError(f"rate_scale[{i}] = {s[i]!r}: must be finite and > 0")
+            raise ModelError(f"rate_scale[{i}] = {_fmt(s[i])}: must be finite and > 0")
     up = m >= 0
     gain = np.where(up, s, s * (1 + m) / (1 - m))
     damping = np.where(up, s * (1 - m) / (1 + m), s)
     return gain, damping
+
+
+def _fmt(value: object) -> str:
+    """A value as users wrote it: plain Python repr, never ``np.float64(...)``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
 
 
 # --------------------------------------------------------------------------- topologies
@@ -82,7 +95,7 @@ def all_to_all_bonds(n: int) -> list[tuple[int, int]]:
 def star_bonds(n: int, hub: int = 0) -> list[tuple[int, int]]:
     """One-to-all network: the hub coupled to every other qubit."""
     if not 0 <= hub < n:
-        raise ModelError(f"hub = {hub!r}: must be a qubit index in [0, {n - 1}]")
+        raise ModelError(f"hub = {_fmt(hub)}: must be a qubit index in [0, {n - 1}]")
     return [(min(hub, k), max(hub, k)) for k in range(n) if k != hub]
 
 
@@ -102,7 +115,7 @@ def ring_bonds(n: int) -> list[tuple[int, int]]:
 def power_law_bonds(n: int, alpha: float) -> tuple[list[tuple[int, int]], NDArray[np.float64]]:
     """All pairs with weights 1/|j−k|^α (trapped-ion couplings)."""
     if not np.isfinite(alpha) or alpha < 0:
-        raise ModelError(f"alpha = {alpha!r}: must be finite and ≥ 0")
+        raise ModelError(f"alpha = {_fmt(alpha)}: must be finite and ≥ 0")
     bonds = all_to_all_bonds(n)
     weights = np.array([1.0 / abs(j - k) ** alpha for j, k in bonds], dtype=float)
     return bonds, weights
@@ -121,7 +134,7 @@ def _as_vector(name: str, values: ArrayLike, n: int | None) -> NDArray[np.float6
     nonfinite = ~np.isfinite(arr)
     if nonfinite.any():
         i = int(np.flatnonzero(nonfinite)[0])
-        raise ModelError(f"{name}[{i}] = {arr[i]!r}: must be finite")
+        raise ModelError(f"{name}[{i}] = {_fmt(arr[i])}: must be finite")
     return arr
 
 
@@ -171,7 +184,7 @@ class Network:
             neg = arr < 0
             if neg.any():
                 i = int(np.flatnonzero(neg)[0])
-                raise ModelError(f"{name}[{i}] = {arr[i]!r}: rates must be ≥ 0")
+                raise ModelError(f"{name}[{i}] = {_fmt(arr[i])}: rates must be ≥ 0")
         nodiss = (g + d) <= 0
         if nodiss.any():
             i = int(np.flatnonzero(nodiss)[0])
@@ -182,9 +195,9 @@ class Network:
         try:
             b = float(field)
         except (TypeError, ValueError) as exc:
-            raise ModelError(f"field = {field!r}: must be a number") from exc
+            raise ModelError(f"field = {_fmt(field)}: must be a number") from exc
         if not np.isfinite(b):
-            raise ModelError(f"field = {field!r}: must be finite")
+            raise ModelError(f"field = {_fmt(field)}: must be finite")
         sites, couplings = _validate_bonds(list(bonds), n)
         for name, arr in (("gain", g), ("damping", d), ("omega", w)):
             arr.setflags(write=False)
@@ -353,7 +366,7 @@ def _validate_bonds(
         j, k = bond[0], bond[1]
         for name, idx in (("j", j), ("k", k)):
             if isinstance(idx, bool) or float(idx) != int(idx):
-                raise ModelError(f"bonds[{b}].{name} = {idx!r}: site must be an integer")
+                raise ModelError(f"bonds[{b}].{name} = {_fmt(idx)}: site must be an integer")
         j, k = int(j), int(k)
         for idx in (j, k):
             if not 0 <= idx < n:
@@ -370,7 +383,9 @@ def _validate_bonds(
         seen[key] = b
         vals = np.asarray(bond[2:], dtype=float)
         if not np.all(np.isfinite(vals)):
-            raise ModelError(f"bonds[{b}] couplings = {tuple(vals)!r}: must be finite")
+            raise ModelError(
+                f"bonds[{b}] couplings = ({', '.join(_fmt(v) for v in vals)}): must be finite"
+            )
         sites[b] = key
         couplings[b] = vals
     return sites, couplings

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ._app import app
 
 # Subcommand modules register themselves on import.
-from . import steady  # noqa: E402,F401
+from . import design, evolve, nogo, reduce, reproduce, steady, sweep  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 

@@ -69,3 +69,19 @@ def to_jsonable(obj: Any) -> Any:
 def print_json(payload: dict[str, Any]) -> None:
     """Exactly one JSON object on stdout."""
     sys.stdout.write(json.dumps(to_jsonable(payload)) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        sys.stdout.write(f"spinsync {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Steady states, dynamics and quantum synchronization of dissipative qubit networks."""

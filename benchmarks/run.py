@@ -1,0 +1,74 @@
+"""Run every benchmark (spinsync beside QuTiP in one process) and write BENCHMARKS.md.
+
+Usage::
+
+    python benchmarks/run.py [--quick] [--only steady,dynamics] [--write BENCHMARKS.md]
+
+Each ``benchmarks/bench_<name>.py`` module exposes ``run(quick: bool) -> str`` returning a
+markdown section; this script concatenates them under a header that records the command,
+the date and the machine. Not part of ``make test``: timings are not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+SUITES = ("steady", "dynamics")
+
+
+def _machine() -> str:
+    import numpy as np
+    import psutil
+    import scipy
+
+    mem = psutil.virtual_memory().total / 2**30
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB; "
+        f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--only", default=",".join(SUITES), help="comma-separated suites")
+    parser.add_argument("--write", type=Path, help="write the markdown to this file")
+    args = parser.parse_args(argv)
+
+    sections = []
+    for name in [s.strip() for s in args.only.split(",") if s.strip()]:
+        module = importlib.import_module(f"bench_{name}")
+        start = time.perf_counter()
+        sections.append(module.run(quick=args.quick))
+        print(f"[{name}] done in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+
+    command = "make bench" if not args.quick else "python benchmarks/run.py --quick"
+    header = (
+        "# Benchmarks\n\n"
+        f"Made by `{command}` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.\n"
+        f"Machine: {_machine()}.\n\n"
+        "spinsync and QuTiP run side by side in the same process on the same networks; "
+        "ratios are QuTiP time / spinsync time.\n"
+    )
+    text = header + "\n" + "\n\n".join(sections) + "\n"
+    if args.write:
+        from spinsync.io import atomic_write_bytes
+
+        atomic_write_bytes(args.write, text.encode())
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,186 @@
+"""Fig. 1(b, c) and Fig. S1: six-qubit dynamics from GHZ and random initial states.
+
+Parameters (paper, Fig. 1 caption; qubit j of the paper is index j − 1):
+
+* gains Γᵍ = (1, 0.2, 20, 2, 2.5, 0.3) in both cases;
+* damping Γᵈ = (4, 0.8, 80, 8, 10, 1.2) in (b) — every Γᵍ/Γᵈ = 1/4, the no-go case — and
+  (0.5, 4, 80, 1, 0.5, 0.2) in (c);
+* solid lines: all-to-all couplings Uˣ = Uʸ = 80, Uᶻ = 1; dashed lines: no couplings.
+
+Values the paper leaves open, chosen here:
+
+* ω_j = 0 for every qubit (the no-go theorem holds for any ω; ω only rotates coherences);
+* times t ∈ [0, 6] in the rates' inverse unit, 1201 samples (``--quick``: [0, 1], 11),
+  long enough for every curve to settle (the slowest qubit has Γᵍ + Γᵈ = 1);
+* the random initial state is a Haar-random pure state of six qubits with seed
+  :data:`RANDOM_SEED` (``initial_states.initial_state("random", 6, seed)``); the GHZ state
+  is (|↑…↑⟩ + |↓…↓⟩)/√2.
+
+Fig. 1(b, c) plot F[ρ(t), ρ₀] = Tr √(√ρ ρ₀ √ρ) to the no-go product state ρ₀ (GHZ red,
+random blue). Fig. S1 plots the real parts of the correlation sums C₊₋, C₋₊, C₊₊, C₋₋ of
+Eq. S6 for case (b) (top row) and (c) (bottom row); the NetCDF file holds real and
+imaginary parts (C₋₊ = C₊₋*, C₊₊ = C₋₋*). Integration: DOP853 with relative tolerance
+``dynamics.DEFAULT_RTOL`` (1e-8).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from ..model import Network
+from .common import FigureOutput, Options, write_data
+from .style import COLUMN, STATE_COLORS, paper_style, panel_label, plt, save_figure
+
+__all__ = ["CASES", "RANDOM_SEED", "fig1_dynamics", "make_fig1b", "make_fig1c", "make_figS1"]
+
+RANDOM_SEED = 2023
+GAIN = (1.0, 0.2, 20.0, 2.0, 2.5, 0.3)
+CASES = {
+    "b": (4.0, 0.8, 80.0, 8.0, 10.0, 1.2),
+    "c": (0.5, 4.0, 80.0, 1.0, 0.5, 0.2),
+}
+INITIAL = ("ghz", "random")
+COUPLING = ("interacting", "noninteracting")
+CORRELATIONS = (("c_pm", r"C_{+-}"), ("c_mp", r"C_{-+}"), ("c_pp", r"C_{++}"), ("c_mm", r"C_{--}"))
+
+_CACHE: dict[tuple[str, bool], xr.Dataset] = {}
+
+
+def network(case: str) -> Network:
+    """The interacting six-qubit network of Fig. 1(``case``)."""
+    return Network.with_topology(GAIN, CASES[case], "all-to-all", 80.0, 80.0, 1.0, omega=[0.0] * 6)
+
+
+def times(quick: bool) -> np.ndarray:
+    return np.linspace(0.0, 1.0, 11) if quick else np.linspace(0.0, 6.0, 1201)
+
+
+def fig1_dynamics(case: str, options: Options) -> xr.Dataset:
+    """Fidelities and correlation sums of the four runs of one case (cached per process)."""
+    key = (case, options.quick)
+    if key in _CACHE:
+        return _CACHE[key]
+    from .. import __version__
+    from ..dynamics import DEFAULT_RTOL, evolve
+    from ..initial_states import initial_state
+    from ..sweeps.dataset import network_toml
+
+    t = times(options.quick)
+    net = network(case)
+    shape = (len(INITIAL), len(COUPLING), t.size)
+    fid = np.zeros(shape)
+    corr = {name: np.zeros(shape, dtype=complex) for name, _ in CORRELATIONS}
+    mag = np.zeros(shape + (net.n,))
+    for i, init in enumerate(INITIAL):
+        rho0 = initial_state(init, net.n, seed=RANDOM_SEED)
+        for c, coupling in enumerate(COUPLING):
+            model = net if coupling == "interacting" else net.without_couplings()
+            res = evolve(model, rho0, t)
+            fid[i, c] = res.fidelity_product
+            mag[i, c] = res.magnetization
+            for name, _ in CORRELATIONS:
+                corr[name][i, c] = getattr(res, name)
+    dims = ("initial", "coupling", "time")
+    data = {"fidelity": (dims, fid, {"long_name": "Uhlmann fidelity F[rho(t), rho_0] (not squared)"}),
+            "magnetization": (dims + ("qubit",), mag, {"long_name": "<sz_j>(t)"})}
+    for name, label in CORRELATIONS:
+        data[f"{name}_re"] = (dims, corr[name].real, {"long_name": f"Re {label} (Eq. S6)"})
+        data[f"{name}_im"] = (dims, corr[name].imag, {"long_name": f"Im {label} (Eq. S6)"})
+    ds = xr.Dataset(
+        data,
+        coords={"initial": list(INITIAL), "coupling": list(COUPLING), "time": t,
+                "qubit": np.arange(net.n)},
+        attrs={
+            "title": f"spinsync Fig. 1({case}) dynamics",
+            "spinsync_version": __version__,
+            "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+            "model_toml": network_toml(net),
+            "model_json": json.dumps(net.to_dict()),
+            "noninteracting": "the same qubits with every bond removed",
+            "random_state": f"Haar-random pure state, initial_state('random', 6, seed={RANDOM_SEED})",
+            "solver": "spinsync.dynamics.evolve (DOP853)",
+            "tolerances": json.dumps({"rtol": DEFAULT_RTOL}),
+        },
+    )
+    _CACHE[key] = ds
+    return ds
+
+
+def _fidelity_figure(case: str, out_dir: Path, options: Options) -> FigureOutput:
+    ds = fig1_dynamics(case, options)
+    name = f"fig1{case}"
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(COLUMN, 0.78 * COLUMN))
+        for init in INITIAL:
+            for coupling, ls in (("interacting", "-"), ("noninteracting", "--")):
+                ax.plot(ds.time, ds.fidelity.sel(initial=init, coupling=coupling), ls=ls,
+                        color=STATE_COLORS[init], lw=1.1 if ls == "-" else 1.3,
+                        label=f"{'GHZ' if init == 'ghz' else 'random'}, "
+                              f"{'U' if coupling == 'interacting' else 'no U'}")
+        ax.axhline(1.0, color="0.6", lw=0.6, ls=":")
+        ax.set_xlabel(r"$t$ (units of $1/\Gamma$)")
+        ax.set_ylabel(r"$F[\hat\rho(t),\hat\rho_0]$")
+        ax.set_xlim(ds.time[0], ds.time[-1])
+        ax.set_ylim(0, 1.05)
+        ax.legend(loc="lower right", ncol=2)
+        title = "identical" if case == "b" else "non-identical"
+        # Panel letter in the title: the corners hold curves or the legend.
+        ax.set_title(rf"({case}) {title} $\Gamma^g_j/\Gamma^d_j$", fontsize=8.5)
+        files = save_figure(fig, out_dir, name)
+    files.append(write_data(ds, out_dir, name))
+    final = ds.fidelity.isel(time=-1)
+    return FigureOutput(name, files, {f"final_fidelity_{i}_{c}": float(final.sel(initial=i, coupling=c))
+                                      for i in INITIAL for c in COUPLING})
+
+
+def make_fig1b(out_dir: Path, options: Options) -> FigureOutput:
+    """Fig. 1(b): F[ρ(t), ρ₀] with identical Γᵍ/Γᵈ (every curve ends at 1)."""
+    return _fidelity_figure("b", out_dir, options)
+
+
+def make_fig1c(out_dir: Path, options: Options) -> FigureOutput:
+    """Fig. 1(c): F[ρ(t), ρ₀] with different Γᵍ/Γᵈ (interacting curves end below 1)."""
+    return _fidelity_figure("c", out_dir, options)
+
+
+def make_figS1(out_dir: Path, options: Options) -> FigureOutput:
+    """Fig. S1: Re C₊₋, C₋₊, C₊₊, C₋₋ over time, cases (b) top and (c) bottom."""
+    ds = xr.concat([fig1_dynamics(c, options) for c in CASES], dim="case", combine_attrs="drop_conflicts")
+    ds = ds.assign_coords(case=list(CASES))
+    ds.attrs["title"] = "spinsync Fig. S1 correlation sums"
+    ds.attrs.pop("model_toml", None)
+    ds.attrs.pop("model_json", None)
+    for c in CASES:
+        ds.attrs[f"model_toml_{c}"] = fig1_dynamics(c, options).attrs["model_toml"]
+    letters = "abcdefgh"
+    with paper_style():
+        fig, axes = plt.subplots(2, 4, figsize=(2 * COLUMN, 0.95 * COLUMN), sharex=True, sharey="col",
+                                 constrained_layout=True)
+        for r, case in enumerate(CASES):
+            for col, (name, label) in enumerate(CORRELATIONS):
+                ax = axes[r, col]
+                for init in INITIAL:
+                    for coupling, ls in (("interacting", "-"), ("noninteracting", "--")):
+                        ax.plot(ds.time, ds[f"{name}_re"].sel(case=case, initial=init, coupling=coupling),
+                                ls=ls, color=STATE_COLORS[init], lw=0.9)
+                ax.axhline(0, color="0.6", lw=0.5, ls=":")
+                ax.set_title(rf"Re ${label}$, Fig. 1({case})", fontsize=7.5)
+                panel_label(ax, f"({letters[4 * r + col]})")
+                if r == 1:
+                    ax.set_xlabel(r"$t$")
+        handles = [plt.Line2D([], [], color=STATE_COLORS["ghz"], label="GHZ"),
+                   plt.Line2D([], [], color=STATE_COLORS["random"], label="random"),
+                   plt.Line2D([], [], color="k", ls="-", label="interacting"),
+                   plt.Line2D([], [], color="k", ls="--", label="non-interacting")]
+        fig.legend(handles=handles, loc="outside lower center", ncol=4)
+        files = save_figure(fig, out_dir, "figS1")
+    files.append(write_data(ds, out_dir, "figS1"))
+    last = ds.isel(time=-1).sel(coupling="interacting")
+    checks = {f"final_abs_c_pm_{c}": float(np.max(np.hypot(last.c_pm_re.sel(case=c), last.c_pm_im.sel(case=c))))
+              for c in CASES}
+    return FigureOutput("figS1", files, checks)

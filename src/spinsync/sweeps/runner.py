@@ -1,0 +1,235 @@
+"""Run a sweep: chunks on local processes or a Dask cluster, checkpointed, resumable.
+
+The driver (this process) alone touches files: workers receive a :class:`ChunkTask`
+and return arrays; each finished chunk is saved atomically at once, so killing the run
+at any moment loses only the chunks in flight. Re-running the same sweep with the same
+output computes only the missing chunks. Chunk boundaries depend on the sweep alone
+(not on workers or scheduler), so every execution mode produces the same file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .batch import RESULT_KEYS, sector_dimension
+from .dataset import CHECK_TOLERANCE, build_dataset, write_netcdf
+from .spec import BATCH_SECONDS_PER_D3, SweepSpec
+from .solve import ChunkTask, solve_chunk
+from .store import CheckpointStore, checkpoint_dir
+
+__all__ = ["run_sweep", "SweepReport", "default_workers"]
+
+#: Below this much estimated work the pool's start-up (~1 s per spawned process) costs
+#: more than it saves, so the chunks run in this process.
+SERIAL_BELOW_SECONDS = 3.0
+
+#: Chunks kept in flight per local worker (keeps memory bounded on huge sweeps).
+IN_FLIGHT_PER_WORKER = 2
+
+ProgressHook = Callable[[int], None]
+
+
+@dataclass
+class SweepReport:
+    """What a sweep run did."""
+
+    out: str
+    points: int
+    chunks: int
+    chunks_resumed: int
+    chunks_computed: int
+    seconds: float
+    mode: str
+    workers: int
+    failed_checks: int = 0
+    compute_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def default_workers() -> int:
+    """CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _tasks(spec: SweepSpec, missing: list[int], chunk: int, solver: str, xxz: bool) -> Iterator[ChunkTask]:
+    for i in missing:
+        start, stop = i * chunk, min((i + 1) * chunk, spec.size)
+        yield ChunkTask(i, start, stop, spec.points(start, stop), solver, xxz)
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | ProgressHook = True,
+    keep_checkpoint: bool = False,
+) -> SweepReport:
+    """Compute ``spec`` and write the NetCDF file ``out`` (resuming saved chunks).
+
+    Parameters
+    ----------
+    spec
+        The sweep.
+    out
+        Output NetCDF path; checkpoints live in ``.sweep-<name>`` beside it.
+    workers
+        Local processes (default: the usable CPUs). 1 runs in this process.
+    scheduler
+        Address of a running ``dask.distributed`` scheduler (``tcp://host:8786``); its
+        workers need spinsync importable. Overrides ``workers``.
+    progress
+        True for a rich progress bar with ETA on stderr, False for none, or a callable
+        receiving the number of points finished by each chunk.
+    keep_checkpoint
+        Keep the checkpoint folder after the output is written.
+
+    Returns
+    -------
+    SweepReport
+    """
+    t0 = time.perf_counter()
+    out = Path(out)
+    solver = spec.resolved_solver()
+    xxz = spec.xxz
+    chunk = spec.resolved_chunk_size()
+    nchunks = -(-spec.size // chunk)
+    store = CheckpointStore(
+        checkpoint_dir(out), spec.fingerprint(),
+        {"name": spec.name, "points": spec.size, "chunk_size": chunk, "chunks": nchunks, "output": out.name},
+    )
+    results: dict[int, dict[str, NDArray]] = {}
+    for i in store.saved():
+        if i < nchunks and (loaded := store.load(i)) is not None:
+            results[i] = loaded
+    resumed = len(results)
+    missing = [i for i in range(nchunks) if i not in results]
+    report = SweepReport(str(out), spec.size, nchunks, resumed, len(missing), 0.0, "serial", 1)
+    if store.discarded:
+        report.notes.append(f"discarded {store.discarded} checkpoint chunks of a different sweep")
+
+    done_points = sum(int(r["fidelity"].size) for r in results.values())
+    with _progress(progress, spec, done_points) as advance:
+        def finished(index: int, res: dict[str, NDArray], seconds: float) -> None:
+            store.save(index, res)
+            results[index] = res
+            report.compute_seconds += seconds
+            advance(int(res["fidelity"].size))
+
+        tasks = _tasks(spec, missing, chunk, solver, xxz)
+        if missing and scheduler:
+            report.mode = "dask"
+            report.workers = _run_dask(scheduler, tasks, finished, spec.fingerprint()[:10])
+        elif missing:
+            nworkers = min(workers or default_workers(), len(missing))
+            dim = sector_dimension(spec.base.n, xxz)
+            estimate = BATCH_SECONDS_PER_D3 * dim**3 * sum(
+                min((i + 1) * chunk, spec.size) - i * chunk for i in missing)
+            if nworkers <= 1 or (workers is None and estimate < SERIAL_BELOW_SECONDS):
+                for task in tasks:
+                    finished(*solve_chunk(task))
+            else:
+                report.mode, report.workers = "processes", nworkers
+                _run_local(nworkers, tasks, finished)
+
+    merged = {k: np.concatenate([results[i][k] for i in range(nchunks)]) for k in RESULT_KEYS}
+    report.failed_checks = int(np.sum(merged["min_eigenvalue"] < -CHECK_TOLERANCE))
+    if report.failed_checks:
+        report.notes.append(
+            f"{report.failed_checks} points have a steady state with an eigenvalue below "
+            f"-{CHECK_TOLERANCE:g} (see min_eigenvalue)")
+    dataset = build_dataset(spec, merged, created=store.created)
+    write_netcdf(dataset, out)
+    if not keep_checkpoint:
+        store.remove()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _run_local(nworkers: int, tasks: Iterator[ChunkTask],
+               finished: Callable[[int, dict, float], None]) -> None:
+    # "spawn": a clean interpreter per worker (no inherited threads or BLAS state).
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=nworkers, mp_context=ctx) as pool:
+        pending: set[Future] = set()
+        try:
+            for task in tasks:
+                pending.add(pool.submit(solve_chunk, task))
+                if len(pending) >= IN_FLIGHT_PER_WORKER * nworkers:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        finished(*fut.result())
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    finished(*fut.result())
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise
+
+
+def _run_dask(address: str, tasks: Iterator[ChunkTask],
+              finished: Callable[[int, dict, float], None], tag: str) -> int:
+    from distributed import Client, as_completed
+
+    with Client(address, timeout="30s", set_as_default=False) as client:
+        try:
+            nworkers = len(client.scheduler_info().get("workers", {}))
+        except Exception:  # informational only
+            nworkers = 0
+        futures = [client.submit(solve_chunk, task, pure=False, key=f"spinsync-{tag}-{task.index}")
+                   for task in tasks]
+        try:
+            for fut in as_completed(futures, loop=client.loop):
+                finished(*fut.result())
+        except BaseException:
+            client.cancel(futures)
+            raise
+    return nworkers
+
+
+class _progress:
+    """Context manager yielding ``advance(points)``: a rich bar on stderr, a hook, or nothing."""
+
+    def __init__(self, progress: bool | ProgressHook, spec: SweepSpec, done: int) -> None:
+        self.progress, self.spec, self.done = progress, spec, done
+        self._bar = None
+
+    def __enter__(self) -> ProgressHook:
+        if callable(self.progress) and not isinstance(self.progress, bool):
+            return self.progress
+        if not self.progress:
+            return lambda points: None
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        self._bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("points"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=False,
+        )
+        self._bar.__enter__()
+        task = self._bar.add_task(f"sweep {self.spec.name}", total=self.spec.size, completed=self.done)
+        return lambda points: self._bar.advance(task, points)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

@@ -1,0 +1,56 @@
+"""Theory tools around the no-go theorem.
+
+Modules (one concept each):
+
+* :mod:`.diagnostics` — which bonds break the theorem and by how much (Eq. 5, per bond);
+* :mod:`.uniqueness` — ker L is one-dimensional (numerically) and the algebraic criterion
+  of the supplement (S.M. I);
+* :mod:`.lindblad` — small dense Lindbladians for non-qubit systems;
+* :mod:`.spins` — spins of any size s with the two dissipation schemes of S.M. IV;
+* :mod:`.spin1` — the spin-1 counter-example: Eq. S30, correlations, report and figure;
+* :mod:`.mappings` — superconducting heat baths and trapped-ion couplings;
+* :mod:`.reduction` — all-to-all network against its one-to-all reduction (Fig. 3);
+* :mod:`.design` — choosing the environment's rates to maximize synchronization.
+"""
+
+from .design import DesignResult, HeuristicResult, design_dissipation, heuristic_design, objective_value
+from .diagnostics import BondDiagnosis, NogoDiagnosis, bond_operators, diagnose, residual_operator
+from .mappings import (
+    bose_occupation,
+    magnetization_from_temperature,
+    rate_ratio_from_temperature,
+    strong_field_couplings,
+    temperature_from_magnetization,
+    temperature_from_ratio,
+    thermal_network,
+    thermal_rates,
+    trapped_ion_network,
+)
+from .reduction import ReductionReport, compare_reduction, one_to_all_reduction
+from .spin1 import compare_s30, plot_spin1, printed_s30, s30_commutator, spin1_report
+from .spins import SpinNetwork, spin_operators
+from .uniqueness import (
+    KernelReport,
+    algebraic_criterion,
+    commutant_dimension,
+    generated_algebra_dimension,
+    liouvillian_kernel,
+)
+
+__all__ = [
+    # diagnostics
+    "BondDiagnosis", "NogoDiagnosis", "diagnose", "bond_operators", "residual_operator",
+    # uniqueness
+    "KernelReport", "liouvillian_kernel", "generated_algebra_dimension",
+    "commutant_dimension", "algebraic_criterion",
+    # spins
+    "SpinNetwork", "spin_operators", "spin1_report", "plot_spin1", "compare_s30",
+    "printed_s30", "s30_commutator",
+    # mappings
+    "bose_occupation", "rate_ratio_from_temperature", "magnetization_from_temperature",
+    "temperature_from_ratio", "temperature_from_magnetization", "thermal_rates",
+    "thermal_network", "trapped_ion_network", "strong_field_couplings",
+    # reduction and design
+    "ReductionReport", "one_to_all_reduction", "compare_reduction",
+    "DesignResult", "HeuristicResult", "design_dissipation", "heuristic_design", "objective_value",
+]

@@ -1,0 +1,233 @@
+"""The spin-1 counter-example of the supplement (S.M. IV, Eqs. S27–S30), worked out for both schemes.
+
+The supplement prints the J± gain/damping dissipators (Eq. S29) but computes the
+commutator of Eq. S30 with the |1, 0⟩ limit cycle of Eq. S27, which belongs to the
+Roulet–Bruder scheme (jumps J⁺Jᶻ, J⁻Jᶻ). The two schemes behave oppositely:
+
+* ``gain-damping`` (J±, Eq. S29 as printed): a site relaxes to ρ ∝ r^{Jᶻ}, r = γᵍ/γᵈ. For
+  equal ratios on all sites ρ₀ ∝ r^{Σ_j Jᶻ_j}, which commutes with any XXZ coupling (it
+  conserves Σ Jᶻ): **the no-go theorem holds for every s**, and with γᵍ = γᵈ (ρ₀ ∝ I) for
+  XYZ couplings too — exactly the qubit statement.
+* ``roulet-bruder`` (J±Jᶻ): ρ₀ = |1,0⟩⟨1,0| ⊗ |1,0⟩⟨1,0| and U|0,0⟩ ≠ 0 unless
+  Uˣ = Uʸ = 0, so **the theorem fails** even for identical sites and XXZ couplings.
+
+Eq. S30 as printed has 9 rows and 10 columns; the 10th column is all zeros (a stray column:
+a 9×9 commutator cannot have it). Dropping it, the printed matrix equals −2·[U, ρ_LC ⊗ ρ_LC]
+in the basis order |1,1⟩, |1,0⟩, |1,−1⟩ per site (two-site index 3a + b): same pattern,
+overall factor −2 (equivalently 2[ρ_LC⊗ρ_LC, U]). With the master equation's −i the
+residual is L[ρ₀] = −i[U, ρ₀] = (i/2)·(printed matrix). :func:`compare_s30` computes the
+factor by least squares instead of assuming it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..io.atomic import atomic_path
+from .spins import SCHEMES, SpinNetwork, mutual_information
+from .uniqueness import kernel_dimension_dense
+
+__all__ = [
+    "printed_s30",
+    "s30_commutator",
+    "compare_s30",
+    "spin1_case",
+    "spin1_report",
+    "plot_spin1",
+]
+
+Matrix = NDArray[np.complex128]
+
+#: |x| below this counts as zero when comparing matrices built from O(1) couplings and
+#: when deciding "keeps"/"breaks" (dense solves of an 81×81 system reach ~1e-14).
+ZERO_ATOL = 1e-9
+
+
+def printed_s30(ux: float, uy: float) -> NDArray[np.float64]:
+    """Eq. S30 exactly as printed: a 9×10 array (the 10th column is the stray one)."""
+    p = np.zeros((9, 10))
+    p[0, 4] = uy - ux
+    p[2, 4] = -ux - uy
+    p[4, [0, 2, 6, 8]] = [ux - uy, ux + uy, ux + uy, ux - uy]
+    p[6, 4] = -ux - uy
+    p[8, 4] = uy - ux
+    return p
+
+
+def _pair(scheme: str, ux: float, uy: float, uz: float, gain: float, damping: float,
+          omega: float = 0.0) -> SpinNetwork:
+    return SpinNetwork(1, [gain, gain], [damping, damping], scheme, [omega, omega],
+                       bonds=[(0, 1, ux, uy, uz)])
+
+
+def s30_commutator(scheme: str, ux: float, uy: float, uz: float = 0.0,
+                   gain: float = 1.0, damping: float = 1.0) -> Matrix:
+    """[U, ρ_LC ⊗ ρ_LC] for two identical spin-1 sites of ``scheme`` (9×9)."""
+    net = _pair(scheme, ux, uy, uz, gain, damping)
+    rho0 = net.product_state()
+    u = net.interaction()
+    return u @ rho0 - rho0 @ u
+
+
+def compare_s30(ux: float = 1.3, uy: float = 0.4, uz: float = 0.7,
+                gain: float = 1.0, damping: float = 0.5) -> dict[str, Any]:
+    """Entry-by-entry comparison of the printed Eq. S30 with the Roulet–Bruder commutator.
+
+    Returns the printed shape, whether the stray 10th column is zero, the least-squares
+    factor c in printed ≈ c·[U, ρ_LC⊗ρ_LC], the largest deviation after scaling, whether
+    the non-zero patterns agree, and the same against the gain-damping scheme's
+    commutator (which does not match: its ρ_LC is not |1,0⟩). ``gain``/``damping`` only
+    matter for the gain-damping scheme (the Roulet–Bruder limit cycle is |1,0⟩ for any
+    rates); a vanishing commutator gives ``factor_re = None``.
+    """
+    printed = printed_s30(ux, uy)
+    square = printed[:, :9]
+    out: dict[str, Any] = {
+        "couplings": [ux, uy, uz],
+        "printed_shape": list(printed.shape),
+        "stray_column_zero": bool(np.all(printed[:, 9] == 0)),
+    }
+    for scheme in SCHEMES:
+        comm = s30_commutator(scheme, ux, uy, uz, gain, damping)
+        denom = float(np.vdot(comm, comm).real)
+        vanishes = denom <= ZERO_ATOL**2
+        factor = 0j if vanishes else complex(np.vdot(comm, square) / denom)
+        out[scheme] = {
+            "commutator_norm": float(np.sqrt(denom)),
+            "factor_re": None if vanishes else factor.real,
+            "factor_im": None if vanishes else factor.imag,
+            "max_deviation": float(np.max(np.abs(square - factor * comm))),
+            "pattern_matches": bool(np.array_equal(np.abs(comm) > ZERO_ATOL, np.abs(square) > ZERO_ATOL)),
+            "commutator_re": comm.real.tolist(),
+            "commutator_im": comm.imag.tolist(),
+        }
+    return out
+
+
+def spin1_case(scheme: str, ux: float, uy: float, uz: float, gain: float, damping: float,
+               omega: float = 0.0, kernel: bool = True) -> dict[str, Any]:
+    """Steady-state numbers for two identical spin-1 sites (equal rates on both sites).
+
+    ``kernel=True`` adds the uniqueness check (dimension of ker L and the singular gap).
+    """
+    net = _pair(scheme, ux, uy, uz, gain, damping, omega)
+    rho = net.steady_state()
+    ff = net.flipflop(rho, 0, 1)
+    extra: dict[str, Any] = {}
+    if kernel:
+        report = kernel_dimension_dense(net.liouvillian())
+        extra = {"kernel_dimension": report.kernel_dimension, "singular_gap": report.singular_gap}
+    return {
+        "product_residual": net.product_residual(),
+        **extra,
+        "fidelity_to_product": net.fidelity_to_product(rho),
+        "max_connected_correlation": net.max_connected_correlation(rho),
+        "mutual_information": mutual_information(rho, [3, 3], 0, 1),
+        "flipflop_abs": abs(ff),
+        "flipflop_phase": float(np.angle(ff)) if abs(ff) > ZERO_ATOL else 0.0,
+    }
+
+
+def spin1_report(gain: float = 1.0, damping: float = 0.5, coupling: float = 1.0,
+                 anisotropy: float = 0.5, uz: float = 0.5, omega: float = 0.0) -> dict[str, Any]:
+    """Numbers for ``spinsync reproduce spin1``: both schemes, XXZ and XYZ, and Eq. S30.
+
+    Parameters
+    ----------
+    gain, damping
+        γᵍ, γᵈ of both sites (equal on the two sites, so their limit cycles agree).
+    coupling
+        Uˣ = Uʸ = ``coupling`` for XXZ; Uˣ = ``coupling``, Uʸ = ``anisotropy``·``coupling``
+        for XYZ.
+    uz, omega
+        Uᶻ and the common ω (S29's ω/2·Jᶻ).
+
+    Returns
+    -------
+    dict
+        ``schemes[scheme]`` holds the single-site limit-cycle populations (m = 1, 0, −1),
+        ``xxz``, ``xyz`` and ``xyz_equal_rates`` (γᵍ = γᵈ = mean of the two) cases from
+        :func:`spin1_case`, and ``keeps_theorem_xxz`` decided from the computed residual and
+        correlations; ``s30`` is :func:`compare_s30`.
+    """
+    xxz = (coupling, coupling, uz)
+    xyz = (coupling, anisotropy * coupling, uz)
+    mean = (gain + damping) / 2
+    schemes: dict[str, Any] = {}
+    for scheme in SCHEMES:
+        lc = _pair(scheme, *xxz, gain, damping, omega).site_steady_state(0)
+        cases = {
+            "xxz": spin1_case(scheme, *xxz, gain, damping, omega),
+            "xyz": spin1_case(scheme, *xyz, gain, damping, omega),
+            "xyz_equal_rates": spin1_case(scheme, *xyz, mean, mean, omega),
+        }
+        keeps = (cases["xxz"]["product_residual"] <= ZERO_ATOL
+                 and cases["xxz"]["max_connected_correlation"] <= ZERO_ATOL)
+        schemes[scheme] = {"limit_cycle_populations": np.real(np.diag(lc)).tolist(),
+                           **cases, "keeps_theorem_xxz": bool(keeps)}
+    return {
+        "parameters": {"gain": gain, "damping": damping, "coupling": coupling,
+                       "anisotropy": anisotropy, "uz": uz, "omega": omega},
+        "basis": ["|1,1>", "|1,0>", "|1,-1>"],
+        "schemes": schemes,
+        "s30": compare_s30(*xyz, gain=gain, damping=damping),
+    }
+
+
+def spin1_sweep(couplings: NDArray[np.float64], gain: float = 1.0, damping: float = 0.5,
+                anisotropy: float = 0.5, uz: float = 0.5) -> dict[str, dict[str, NDArray[np.float64]]]:
+    """Max connected correlation and 1 − F(ρ_ss, ρ₀) against U for both schemes, XXZ and XYZ."""
+    out: dict[str, dict[str, NDArray[np.float64]]] = {}
+    for scheme in SCHEMES:
+        for label, ratio in (("xxz", 1.0), ("xyz", anisotropy)):
+            corr, infid = [], []
+            for u in couplings:
+                c = spin1_case(scheme, u, ratio * u, uz, gain, damping, kernel=False)
+                corr.append(c["max_connected_correlation"])
+                infid.append(max(1.0 - c["fidelity_to_product"], 0.0))
+            out[f"{scheme}/{label}"] = {"correlation": np.array(corr), "infidelity": np.array(infid)}
+    return out
+
+
+def plot_spin1(out_dir: str | Path, couplings: NDArray[np.float64] | None = None) -> list[Path]:
+    """Figure: steady-state correlations of two spin-1 sites against U, both schemes.
+
+    Writes ``spin1.png`` and ``spin1.pdf`` into ``out_dir`` (atomically) and returns
+    their paths. Values at the numerical floor (< 1e-16) are drawn at 1e-16.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    u = np.logspace(-2, 1, 25) if couplings is None else np.asarray(couplings, dtype=float)
+    data = spin1_sweep(u)
+    floor = 1e-16
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), constrained_layout=True)
+    styles = {"gain-damping/xxz": ("C0", "-"), "gain-damping/xyz": ("C0", "--"),
+              "roulet-bruder/xxz": ("C3", "-"), "roulet-bruder/xyz": ("C3", "--")}
+    for key, vals in data.items():
+        color, ls = styles[key]
+        scheme, label = key.split("/")
+        name = f"{'J±' if scheme == 'gain-damping' else 'J±Jᶻ'} ({scheme}), {label.upper()}"
+        axes[0].loglog(u, np.maximum(vals["correlation"], floor), color=color, ls=ls, label=name)
+        axes[1].loglog(u, np.maximum(vals["infidelity"], floor), color=color, ls=ls, label=name)
+    axes[0].set_ylabel(r"max $|\langle J^\alpha_1 J^\beta_2\rangle_c|$")
+    axes[1].set_ylabel(r"$1 - F(\rho_{ss}, \rho_0)$")
+    for ax in axes:
+        ax.set_xlabel(r"coupling $U^x$ ($U^y = U^x$ or $U^x/2$, $U^z = 0.5$)")
+    axes[0].legend(fontsize=7)
+    fig.suptitle(r"Two spin-1 sites, $\gamma^g = 1$, $\gamma^d = 0.5$ on both")
+    out_dir = Path(out_dir)
+    paths = []
+    for ext in ("png", "pdf"):
+        target = out_dir / f"spin1.{ext}"
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format=ext, dpi=150)
+        paths.append(target)
+    plt.close(fig)
+    return paths

@@ -1,0 +1,115 @@
+"""`spinsync reproduce --quick`: every figure's files and data, and the CLI contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from spinsync.figures import FIGURES, Options, reproduce
+from spinsync.figures.fig2 import eq7_flipflop, fig2a_sweep, fig2b_sweep
+from spinsync.figures.fig3 import fig3_sweep
+from spinsync.sweeps import load_sweep, sweep_from_dict
+from spinsync.sync import two_qubit_flipflop
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Data variables each figure's NetCDF file must hold.
+EXPECTED = {
+    "fig1b": ["fidelity", "c_pm_re", "c_mm_im", "magnetization"],
+    "fig1c": ["fidelity", "c_pm_re", "c_mm_im", "magnetization"],
+    "figS1": ["fidelity", "c_pm_re", "c_pm_im", "c_mp_re", "c_pp_re", "c_mm_re"],
+    "fig2a": ["sync_max", "sync_max_eq7", "flipflop_re", "fidelity", "residual", "method"],
+    "fig2b": ["sync_max", "sync_max_eq7", "flipflop_im", "magnetization"],
+    "fig3": ["sync_total", "sync_max", "fidelity", "residual"],
+    "spin1": ["correlation", "infidelity"],
+}
+
+
+@pytest.fixture(scope="module")
+def quick_figures(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("figures")
+    results = reproduce(["all"], out, Options(quick=True, workers=1))
+    return out, {r.name: r for r in results}
+
+
+def test_every_figure_writes_png_pdf_netcdf(quick_figures: tuple[Path, dict]) -> None:
+    out, results = quick_figures
+    assert set(results) == set(FIGURES)
+    for name in FIGURES:
+        for ext in ("png", "pdf", "nc"):
+            path = out / f"{name}.{ext}"
+            assert path.stat().st_size > 1000, path
+        assert (out / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (out / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+        with xr.open_dataset(out / f"{name}.nc") as ds:
+            for var in EXPECTED[name]:
+                assert var in ds, (name, var)
+            assert ds.attrs["spinsync_version"]
+    assert not (out / ".work").exists()
+
+
+def test_figure_physics(quick_figures: tuple[Path, dict]) -> None:
+    out, results = quick_figures
+    # Eq. 7 agrees with the numerics on both two-qubit maps (float64 solves: ~1e-16).
+    for name in ("fig2a", "fig2b"):
+        assert results[name].checks["eq7_max_abs_deviation"] < 1e-12
+    with xr.open_dataset(out / "fig2a.nc") as ds:
+        diag = np.diagonal(ds.sync_max.isel(pair=0).values)  # m1 = m2: blockade
+        assert np.max(diag) < 1e-14 < float(ds.sync_max.max())
+    with xr.open_dataset(out / "fig3.nc") as ds:
+        assert list(ds.panel.values) == ["a", "b", "c", "d"]
+        assert ds.sync_total.dims == ("panel", "m1", "m2")
+        assert float(ds.residual.max()) < 1e-10
+    with xr.open_dataset(out / "figS1.nc") as ds:
+        # Non-interacting GHZ: no pair coherence of the σ⁺σ⁻ kind at any time (N = 6).
+        ghz = ds.sel(initial="ghz", coupling="noninteracting")
+        assert float(np.max(np.abs(ghz.c_pm_re))) < 1e-10
+        np.testing.assert_allclose(ds.c_mp_im, -ds.c_pm_im, atol=1e-12)  # C₋₊ = C₊₋*
+
+
+def test_eq7_vectorized_matches_core() -> None:
+    spec = sweep_from_dict(fig2b_sweep(quick=True))
+    params = spec.points(0, 60)
+    fast = eq7_flipflop(params)
+    for i in (0, 13, 59):
+        assert fast[i] == pytest.approx(two_qubit_flipflop(params.network(i)), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("name, data", [
+    ("fig2a", fig2a_sweep()), ("fig2b", fig2b_sweep()),
+    *[(f"fig3{p}", fig3_sweep(p)) for p in "abcd"],
+])
+def test_example_sweep_files_match_figures(name: str, data: dict) -> None:
+    """examples/sweeps/*.toml describe exactly what `reproduce` computes."""
+    from_file = load_sweep(ROOT / "examples" / "sweeps" / f"{name}.toml").canonical()
+    from_code = sweep_from_dict(data).canonical()
+    assert from_file == from_code
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
+
+
+def test_cli_reproduce_one_figure(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "spinsync", "reproduce", "fig2a", "--out", str(tmp_path),
+                           "--quick", "--json"], env=_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert [f["name"] for f in summary["figures"]] == ["fig2a"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig2a.nc", "fig2a.pdf", "fig2a.png"]
+
+
+def test_cli_reproduce_unknown_figure(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "spinsync", "reproduce", "fig9", "--out", str(tmp_path)],
+                          env=_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert "fig9" in done.stderr and len(done.stderr.strip().splitlines()) == 1
