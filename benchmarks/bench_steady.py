@@ -249,7 +249,7 @@ def run(quick: bool = False, big: bool = False) -> str:
         "shared, so wall times can be inflated — CPU time (both BLAS threads) is given too. "
         f"Total {time.perf_counter() - start:.0f} s.\n\n"
         "spinsync uses `steady_state(network, method=\"auto\")` (analytic → sector direct "
-        "for sector dim ≤ 600 → matrix-free GMRES with the no-jump preconditioner). QuTiP "
+        "for sector dim ≤ 1000 → matrix-free GMRES with the no-jump preconditioner). QuTiP "
         "uses `qutip.steadystate(H, c_ops)` with its defaults, in the same process, only for "
         f"N ≤ {QUTIP_MAX_N}. Ratio = QuTiP time / spinsync time. Peak memory is the process's "
         "maximum resident set after the spinsync solve (interpreter and imports included). "

@@ -123,8 +123,8 @@ def test_auto_choice() -> None:
     assert choose_method(large) == "gmres"
     xyz = _network(6, 2.0, 0.5, 1.0)  # parity sector 2048
     assert choose_method(xyz) == "gmres"
-    assert 512 <= DIRECT_MAX_DIM < 924  # XYZ N = 5 direct, XXZ N = 6 GMRES
-    assert choose_method(_network(6, 2.0, 2.0, 1.0)) == "gmres"
+    assert 924 <= DIRECT_MAX_DIM < 2048  # XXZ N = 6 direct, XYZ N = 6 GMRES
+    assert choose_method(_network(6, 2.0, 2.0, 1.0)) == "direct"
     assert choose_method(_network(5, 2.0, 0.5, 1.0)) == "direct"
     assert steady_state(large).method == "gmres"
 
