@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from ..errors import ModelError, ModelFileError
 from ..model import Network
 
-__all__ = ["ModelSpec", "load_model", "model_from_dict"]
+__all__ = ["ModelSpec", "load_model", "model_from_dict", "read_toml_file"]
 
 Topology = Literal["all-to-all", "star", "chain", "ring", "power-law", "none"]
 
@@ -157,6 +157,31 @@ def model_from_dict(data: dict[str, Any], source: str = "<model>") -> Network:
         raise ModelFileError(f"{source}: {exc}") from None
 
 
+def read_toml_file(path: str | Path) -> tuple[str, dict[str, Any]]:
+    """Read a UTF-8 TOML file: its text and parsed content.
+
+    Raises
+    ------
+    ModelFileError
+        If the file is missing, unreadable, not UTF-8 or not valid TOML (the message
+        names the file).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+        return text, tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ModelFileError(f"{path}: not a UTF-8 text file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelFileError(f"{path}: invalid TOML: {exc}") from None
+
+
 def load_model(path: str | Path) -> Network:
     """Read and validate a TOML model file.
 
@@ -166,17 +191,5 @@ def load_model(path: str | Path) -> Network:
         If the file is missing, is not valid TOML, or fails validation; the message
         names the file, the field and the value.
     """
-    path = Path(path)
-    try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ModelFileError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(text.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ModelFileError(f"{path}: not a UTF-8 text file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelFileError(f"{path}: invalid TOML: {exc}") from None
+    _, data = read_toml_file(path)
     return model_from_dict(data, str(path))

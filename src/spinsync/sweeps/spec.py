@@ -40,7 +40,6 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -50,7 +49,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ModelError, ModelFileError
-from ..io.model_file import _describe, load_model, model_from_dict
+from ..io.model_file import _describe, load_model, model_from_dict, read_toml_file
 from ..model import Network
 from .axes import ParamPath, PointParams, parse_path
 from .batch import sector_dimension
@@ -392,17 +391,5 @@ def _validate_points(spec: SweepSpec, step: int = 100_000) -> None:
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read and validate a TOML sweep file (see the module docstring)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ModelFileError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-        data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise ModelFileError(f"{path}: not a UTF-8 text file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelFileError(f"{path}: invalid TOML: {exc}") from None
+    text, data = read_toml_file(path)
     return sweep_from_dict(data, str(path), base_dir=path.parent, text=text)
