@@ -1,5 +1,5 @@
 # Two commands for a fresh clone: `make reproduce` (the paper's figures) and `make test`.
-# Both build a pinned virtual environment in .venv on first use (requirements.lock).
+# Both build a pinned virtual environment in .venv on first use (requirements-lock.txt).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -7,10 +7,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: test test-all reproduce bench env clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet -r requirements-lock.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
