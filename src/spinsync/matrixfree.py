@@ -114,6 +114,17 @@ class _BlockData:
             self.decay[b] = backend.asarray(decay_diagonal(network, basis.states[b]))
         self.jumps = self._jump_table(network, sector, backend)
 
+    def add_jumps(self, blocks: list[Any], outs: list[Any]) -> None:
+        """outs += Σ_k c_k X c_k† block by block (index gathers/scatters).
+
+        The jump maps are real 0/1 maps, so the same scatter serves complex blocks and the
+        real Hermitian coordinates Y = Re X + Im X alike.
+        """
+        for p, jumps in enumerate(self.jumps):
+            blk = blocks[p]
+            for jp in jumps:
+                outs[jp.target][jp.ket_dst, jp.bra_dst] += jp.rate * blk[jp.ket_src, jp.bra_src]
+
     @staticmethod
     def _jump_table(
         network: Network, sector: OperatorSector, backend: Backend
@@ -236,10 +247,7 @@ class BlockLiouvillian:
             blk = xs[p]
             coherent = d.h_left(b, blk) - d.h_right(c, blk)
             outs[p][...] = -1j * coherent - 0.5 * (d.decay[b][:, None] + d.decay[c][None, :]) * blk
-        for p, jumps in enumerate(d.jumps):
-            blk = xs[p]
-            for jp in jumps:
-                outs[jp.target][jp.ket_dst, jp.bra_dst] += jp.rate * blk[jp.ket_src, jp.bra_src]
+        d.add_jumps(xs, outs)
         return out
 
     __call__ = matvec
@@ -331,10 +339,7 @@ class HermitianBlockLiouvillian(BlockLiouvillian):
             # Yᵀ H − H Yᵀ = (H Y)ᵀ − H Yᵀ since H is symmetric.
             coherent = d.h_left(b, blk).T - d.h_left(b, blk.T)
             outs[p][...] = coherent - 0.5 * (d.decay[b][:, None] + d.decay[b][None, :]) * blk
-        for p, jumps in enumerate(d.jumps):
-            blk = ys[p]
-            for jp in jumps:
-                outs[jp.target][jp.ket_dst, jp.bra_dst] += jp.rate * blk[jp.ket_src, jp.bra_src]
+        d.add_jumps(ys, outs)
         return out
 
     __call__ = matvec
