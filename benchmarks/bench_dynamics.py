@@ -27,7 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from spinsync.dynamics import evolve  # noqa: E402
-from spinsync.initial_states import ghz_state, haar_random_pure  # noqa: E402
+from spinsync.states import ghz_state, haar_random_pure  # noqa: E402
 from spinsync.model import Network  # noqa: E402
 
 RTOL = 1e-8

@@ -117,7 +117,7 @@ def run_case(n: int, family: str) -> dict:
     """Run one case in this process; spinsync first, then (N ≤ 7) QuTiP."""
     import numpy as np
 
-    from spinsync.steadystate import steady_state
+    from spinsync.steady import steady_state
 
     net = build_network(n, family)
     rss0 = _peak_rss_bytes()
@@ -150,7 +150,7 @@ def probe(n: int, iterations: int, restart: int | None = None) -> dict:
     """Setup and the first ``iterations`` GMRES steps of the U=2 network at size ``n``,
     to measure the cost per iteration and the memory where a full solve is too long."""
     from spinsync.errors import ConvergenceError
-    from spinsync.gmres import solve_gmres
+    from spinsync.steady.gmres import solve_gmres
 
     net = build_network(n, "U=2")
     stamps: list[float] = []

@@ -116,3 +116,14 @@ def sqrtm_fidelity(rho: np.ndarray, sigma: np.ndarray) -> float:
 
     r = sqrtm(rho)
     return float(np.real(np.trace(sqrtm(r @ sigma @ r))))
+
+
+def dense_effective_hamiltonian(net) -> np.ndarray:
+    """H_eff = H − (i/2) Σ_c c†c of the paper's qubit model, dense (c = √(Γ/2) σ±_j)."""
+    n = net.n
+    heff = dense_hamiltonian(None, net.omega, net.bonds, net.field, n).astype(complex)
+    for j in range(n):
+        for rate, op in ((net.gain[j], SP), (net.damping[j], SM)):
+            a = embed(op, j, n)
+            heff -= 0.25j * rate * (a.conj().T @ a)
+    return heff

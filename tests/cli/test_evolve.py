@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import spinsync
 from spinsync.cli import app
 from spinsync.dynamics import evolve
-from spinsync.initial_states import ghz_state
+from spinsync.states import ghz_state
 from spinsync.io import load_model
 
 MODEL = """

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import spinsync.resources
-import spinsync.steadystate
+import spinsync.steady.api
 from spinsync import NumericalError, load_model
 from spinsync.cli import app
 
@@ -169,7 +169,7 @@ def test_numerical_failure_exit_1_with_reason(monkeypatch: pytest.MonkeyPatch) -
     def fail(*args, **kwargs):
         raise NumericalError("trace check failed (|Tr ρ − 1| = 3e-2)")
 
-    monkeypatch.setitem(spinsync.steadystate.METHODS, "direct", fail)
+    monkeypatch.setitem(spinsync.steady.api.METHODS, "direct", fail)
     result = runner.invoke(app, ["steady", str(EXAMPLES / "fig1c.toml"), "--json"])
     assert result.exit_code == 1
     assert result.stdout == ""

@@ -16,7 +16,7 @@ from spinsync.figures import FIGURES, Options, reproduce
 from spinsync.figures.fig2 import eq7_flipflop, fig2a_sweep, fig2b_sweep
 from spinsync.figures.fig3 import fig3_sweep
 from spinsync.sweeps import load_sweep, sweep_from_dict
-from spinsync.sync import two_qubit_flipflop
+from spinsync.measures.sync import two_qubit_flipflop
 
 ROOT = Path(__file__).resolve().parents[2]
 

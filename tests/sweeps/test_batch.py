@@ -8,7 +8,7 @@ import pytest
 from spinsync import Network, fidelity, flipflop_matrix, magnetizations, product_state, steady_state
 from spinsync.sweeps import PointParams, batch_steady, sector_dimension
 from spinsync.sweeps.spec import sweep_from_dict
-from spinsync.sync import two_qubit_flipflop
+from spinsync.measures.sync import two_qubit_flipflop
 
 
 def _random_network(rng: np.random.Generator, n: int, xxz: bool) -> Network:

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ..dynamics import DEFAULT_RTOL, Callback, EvolutionResult, evolve
 from ..errors import ModelError
-from ..initial_states import INITIAL_STATE_NAMES, initial_state
+from ..states import INITIAL_STATE_NAMES, initial_state
 from ..io import load_model
 from ._app import app, handle_errors, print_json
 
@@ -71,15 +71,15 @@ def evolve_command(
         result = evolve(network, rho0, times, method=method, rtol=rtol, atol=atol, callback=callback)
     attrs = {"model_file": str(model), "initial": initial, "seed": seed}
     if out is not None:
-        from ..evolution_output import write_dataset
+        from ..dynamics.output import write_dataset
 
         write_dataset(result, out, attrs)
     if plot is not None:
-        from ..evolution_output import plot_evolution
+        from ..dynamics.output import plot_evolution
 
         plot_evolution(result, plot, title=f"{model.name}, initial {initial}")
     if json_out:
-        from ..evolution_output import evolution_summary
+        from ..dynamics.output import evolution_summary
 
         print_json(evolution_summary(result))
         return

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ..io import load_model
-from ..report import steady_summary
-from ..steadystate import choose_method, steady_state
+from ..steady.summary import steady_summary
+from ..steady import choose_method, steady_state
 from ._app import app, handle_errors, print_json
 from .progress import solver_progress
 

@@ -67,7 +67,7 @@ def fig1_dynamics(case: str, options: Options) -> xr.Dataset:
         return _CACHE[key]
     from .. import __version__
     from ..dynamics import DEFAULT_RTOL, evolve
-    from ..initial_states import initial_state
+    from ..states import initial_state
     from ..sweeps.dataset import network_toml
 
     t = times(options.quick)

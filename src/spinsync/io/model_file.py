@@ -152,7 +152,13 @@ def model_from_dict(data: dict[str, Any], source: str = "<model>") -> Network:
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise ModelFileError(f"{source}: {_describe(first)}{suffix}") from None
     try:
-        return spec.to_network()
+        network = spec.to_network()
+        # A file is meant to be solved: refuse a model whose steady state is certainly
+        # not unique here, with the file's name (the API allows building it).
+        from ..steady.uniqueness import check_uniqueness
+
+        check_uniqueness(network.terms)
+        return network
     except ModelError as exc:
         raise ModelFileError(f"{source}: {exc}") from None
 

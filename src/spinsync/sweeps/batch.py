@@ -35,7 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ..basis import BlockBasis, down_bits
+from ..operators.basis import BlockBasis, down_bits
 from ..liouvillian import OperatorSector, sector_liouvillian
 from ..model import Network
 from .axes import PointParams

@@ -14,8 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..measures import fidelity, flipflop_matrix, magnetizations
-from ..nogo import product_state
-from ..steadystate import steady_state
+from ..steady import product_state
+from ..steady import steady_state
 from .axes import PointParams
 from .batch import RESULT_KEYS, batch_steady
 from ..blas_threads import limit_blas_threads
@@ -39,7 +39,7 @@ def solve_points(params: PointParams, solver: str = "batch", xxz: bool | None = 
     """Observables of every point (keys: :data:`~spinsync.sweeps.batch.RESULT_KEYS`).
 
     ``solver = "batch"`` uses the stacked dense solve; any other value is passed to
-    :func:`~spinsync.steadystate.steady_state` point by point (``auto`` included), which
+    :func:`~spinsync.steady.steady_state` point by point (``auto`` included), which
     also raises its :class:`~spinsync.errors.NumericalError` if a state fails its checks.
     """
     if solver == "batch":

@@ -327,7 +327,7 @@ def sweep_from_dict(data: dict[str, Any], source: str = "<sweep>",
         if not path.is_absolute():
             path = Path(base_dir or ".") / path
         base = load_model(path)
-    from ..steadystate import METHODS
+    from ..steady import METHODS
 
     solver = spec.sweep.solver
     if solver not in SOLVERS_BUILTIN and solver not in METHODS:

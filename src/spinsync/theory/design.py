@@ -29,8 +29,8 @@ from scipy import optimize
 
 from ..errors import ModelError
 from ..model import Network
-from ..steadystate import steady_state
-from ..sync import sync_max_matrix, sync_total
+from ..steady import steady_state
+from ..measures.sync import sync_max_matrix, sync_total
 from .reduction import ReductionReport, compare_reduction
 
 __all__ = ["OBJECTIVES", "objective_value", "HeuristicResult", "DesignResult",

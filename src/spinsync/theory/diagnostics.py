@@ -15,7 +15,7 @@ Uˣ + Uʸ ≠ 0), and through its *U term* when Uˣ ≠ Uʸ (and m_j + m_k ≠ 0
 terms of all bonds are mutually orthogonal in the Hilbert–Schmidt inner product (they
 change the ket/bra spin configuration on different pairs or in different ways), so the
 squared norm of L[ρ₀] is the sum of the squared per-term norms; the per-bond norms come
-in closed form from :func:`spinsync.nogo.product_residual_terms`.
+in closed form from :func:`spinsync.steady.analytic.product_residual_terms`.
 
 The dense operators here (:func:`bond_operators`, :func:`residual_operator`) are 2ᴺ×2ᴺ
 and meant for checks at small N; :func:`diagnose` works at any N.
@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from ..errors import ModelError
 from ..model import Network
-from ..nogo import (
+from ..steady.analytic import (
     MAGNETIZATION_ATOL,
     nogo_conditions_hold,
     product_residual_terms,

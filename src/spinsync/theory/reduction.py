@@ -14,8 +14,8 @@ from typing import Any
 from ..errors import ModelError
 from ..measures import fidelity
 from ..model import Network
-from ..steadystate import steady_state
-from ..sync import sync_max_matrix, sync_total
+from ..steady import steady_state
+from ..measures.sync import sync_max_matrix, sync_total
 
 __all__ = ["one_to_all_reduction", "ReductionReport", "compare_reduction"]
 

@@ -36,7 +36,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ModelError
 from ..measures import fidelity
-from ..model import _as_vector, _validate_bonds
+from ..model import site_vector as _site_vector, validate_bonds as _validate_bonds
+
+
+def _as_vector(name, values, n):
+    return _site_vector(name, values, n)
 from .lindblad import apply_lindbladian, lindbladian, steady_state_dense
 
 __all__ = [

@@ -32,11 +32,11 @@ from typing import Any, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from ..basis import BlockBasis
+from ..operators.basis import BlockBasis
 from ..errors import ModelError
 from ..liouvillian import OperatorSector, sector_liouvillian
 from ..model import Network
-from ..operators import hamiltonian
+from ..operators.blocks import block_operators
 from ..resources import check_memory
 from .diagnostics import embed
 
@@ -118,15 +118,23 @@ class KernelReport:
 
 
 def _sectors(network: Network) -> list[tuple[str, OperatorSector]]:
-    if network.is_xxz:
-        basis = BlockBasis.build(network.n, "magnetization")
-        return [(f"q={q}", OperatorSector.coherence(basis, q)) for q in range(-network.n, network.n + 1)]
-    basis = BlockBasis.build(network.n, "parity")
-    if network.n == 1:  # one block only
+    """The invariant operator sectors of the symmetry the model's terms keep (they cover all
+    operators)."""
+    from ..operators.blocks import block_basis
+    from ..operators.symmetry import block_kind
+
+    terms = network.terms
+    basis = block_basis(terms, block_kind(terms.symmetry))
+    if basis.kind == "magnetization":
+        top = terms.space.max_down
+        return [(f"q={q}", OperatorSector.coherence(basis, q)) for q in range(-top, top + 1)]
+    if basis.kind == "parity":
+        if basis.num_blocks == 1:  # one block only
+            return [("parity=0", OperatorSector.coherence(basis, 0)),
+                    ("parity=1", OperatorSector.from_pairs(basis, []))]
         return [("parity=0", OperatorSector.coherence(basis, 0)),
-                ("parity=1", OperatorSector.from_pairs(basis, []))]
-    return [("parity=0", OperatorSector.coherence(basis, 0)),
-            ("parity=1", OperatorSector.coherence(basis, 1))]
+                ("parity=1", OperatorSector.coherence(basis, 1))]
+    return [("full", OperatorSector.steady(basis))]
 
 
 def _summarize(
@@ -184,7 +192,7 @@ def liouvillian_kernel(network: Network, keep: int = 4) -> KernelReport:
         dense = sector_liouvillian(network, sector).toarray()
         svals.append(np.linalg.svd(dense, compute_uv=False))
         evals.append(np.linalg.eigvals(dense))
-    assert sum(labels.values()) == 4**network.n, "sectors must cover all operators"
+    assert sum(labels.values()) == network.dim**2, "sectors must cover all operators"
     return _summarize(svals, evals, labels, keep)
 
 
@@ -211,7 +219,7 @@ def network_generators(network: Network, include_hamiltonian: bool = False) -> l
             ops.append(embed(network.n, {j: _SP.T.copy()}))
     ops += [o.conj().T for o in ops]
     if include_hamiltonian:
-        ops.append(hamiltonian(network).toarray().astype(complex))
+        ops.append(block_operators(network.terms, "full").hamiltonian(0).toarray().astype(complex))
     return ops
 
 

@@ -1,0 +1,11 @@
+"""Time evolution of the master equation, sector by sector, with observables on the fly.
+
+:mod:`.evolve` (the integrator and :class:`EvolutionResult`), :mod:`.sectors` (sector split of
+a state and the gather plans of its observables), :mod:`.output` (JSON, NetCDF, figure).
+"""
+
+from .evolve import DEFAULT_RTOL, SPARSE_MEMORY_LIMIT, Callback, EvolutionResult, evolve
+from .sectors import ProductExpectations, SectorSet, ZExpectations, local_product
+
+__all__ = ["evolve", "EvolutionResult", "DEFAULT_RTOL", "SPARSE_MEMORY_LIMIT", "Callback",
+           "SectorSet", "ZExpectations", "ProductExpectations", "local_product"]

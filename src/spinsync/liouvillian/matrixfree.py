@@ -1,0 +1,396 @@
+"""The Liouvillian applied block pair by block pair, without storing a matrix.
+
+For every block pair (b, c) of an :class:`~spinsync.liouvillian.sector.OperatorSector`
+the operator acts on X = X_bc as
+
+    L[X]_bc   = −i(H_b X − X H_c) − ½(Γ_b X + X Γ_c)         (no-jump part)
+    L[X]_tt′ += C_k,b X C_k,cᴴ                                (each jump c_k)
+
+with H_b the Hamiltonian block, Γ_b = Σ_k c_k†c_k (H_eff = H − (i/2)Γ; diagonal for local
+jumps, sparse for collective ones) and C_k the jump's block map
+(:mod:`spinsync.operators.blocks`). A monomial jump is an index gather from X, a scaling by
+its weights, and a scatter into the target pair — each map is injective, so a scatter never
+hits an entry twice; a general jump is two sparse products.
+
+Vectorization matches :func:`~spinsync.liouvillian.sparse.sector_liouvillian`, so
+``BlockLiouvillian(net, s).matvec(x)`` equals ``sector_liouvillian(net, s) @ x``.
+
+Two operators:
+
+* :class:`BlockLiouvillian` — complex vectors on any sector (steady or coherence sectors).
+* :class:`HermitianBlockLiouvillian` — a diagonal sector restricted to Hermitian X, in the
+  real coordinates Y = Re X + Im X of :mod:`spinsync.liouvillian.hermitian`. With
+  H = H_R + iH_I (H_R symmetric, H_I antisymmetric) and Γ = Γ_R + iΓ_I,
+
+      L_R[Y] = Yᵀ H_R − H_R Yᵀ + H_I Y − Y H_I − ½(Γ_R Y + Y Γ_R) − ½(Γ_I Yᵀ + Yᵀ Γ_I) + jumps,
+
+  real arithmetic only; H_I and Γ_I vanish without drive phases or complex inputs, and
+  then the products are those of real symmetric matrices. Real jump maps act on Y as
+  on X; complex ones go through the complex form.
+
+Memory: the Hamiltonian blocks (sparse, or dense when that is faster) plus a few
+sector-sized vectors; no object of size dim² or 4ᴺ is formed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from numpy.typing import NDArray
+
+from ..backend import Backend, BackendName, get_backend
+from ..operators.blocks import JumpBlock, block_operators
+from .hermitian import to_complex, to_real
+from .sector import OperatorSector
+from .sparse import sector_jumps, terms_of
+
+__all__ = ["BlockLiouvillian", "HermitianBlockLiouvillian", "DENSE_FILL", "DENSE_MIN_SIZE"]
+
+#: A Hamiltonian block is stored dense when its fill nnz/n² is at least this. Measured at
+#: N = 11–12 all-to-all (fill ≈ 7%): sparse products (O(nnz·n), one thread) took 0.09 s
+#: per L application against 0.47 s for dense BLAS (O(n³), two threads), so sparse wins
+#: well beyond the all-to-all fill; dense only pays for nearly full blocks.
+DENSE_FILL = 0.25
+
+#: Blocks this small are always dense (sparse call overhead dominates).
+DENSE_MIN_SIZE = 64
+
+
+@dataclass(frozen=True)
+class _Jump:
+    """One jump from a source pair to a target pair, ready to apply."""
+
+    target: int  # index of the target pair in the sector
+    monomial: bool
+    scalar: complex | None  # w_ket · w̄_bra when both weight vectors are constant
+    ket_w: Any  # weights (column) or None
+    bra_w: Any  # conj weights (row) or None
+    ket_src: Any
+    bra_src: Any
+    ket_dst: Any
+    bra_dst: Any
+    ket_mat: Any  # sparse C_b (general jumps)
+    bra_mat_h: Any  # sparse C_cᴴ
+    real: bool
+
+
+def _as_backend_sparse(backend: Backend, mat: sp.spmatrix) -> Any:
+    if not backend.is_gpu:
+        return sp.csr_matrix(mat)
+    import cupyx.scipy.sparse as csp  # type: ignore[import-not-found]
+
+    return csp.csr_matrix(mat)
+
+
+def _jump(backend: Backend, target: int, ket: JumpBlock, bra: JumpBlock, n_tk: int, n_tb: int,
+          n_k: int, n_b: int) -> _Jump:
+    xp = backend.asarray
+    real = ket.is_real and bra.is_real
+    if ket.is_monomial and bra.is_monomial:
+        sk, sb = ket.scalar, bra.scalar
+        scalar = None if sk is None or sb is None else sk * np.conj(sb)
+        wk = None if scalar is not None else ket.weights[:, None]
+        wb = None if scalar is not None else np.conj(bra.weights)[None, :]
+        if real:
+            wk = None if wk is None else wk.real.copy()
+            wb = None if wb is None else wb.real.copy()
+            scalar = None if scalar is None else scalar.real
+        return _Jump(
+            target=target, monomial=True, scalar=scalar,
+            ket_w=None if wk is None else xp(wk), bra_w=None if wb is None else xp(wb),
+            ket_src=xp(ket.src[:, None]), bra_src=xp(bra.src[None, :]),
+            ket_dst=xp(ket.dst[:, None]), bra_dst=xp(bra.dst[None, :]),
+            ket_mat=None, bra_mat_h=None, real=real,
+        )
+    cb = ket.as_matrix(n_tk, n_k)
+    cc = bra.as_matrix(n_tb, n_b)
+    if real:
+        cb, cc = sp.csr_matrix(cb.real), sp.csr_matrix(cc.real)
+    return _Jump(
+        target=target, monomial=False, scalar=None, ket_w=None, bra_w=None, ket_src=None,
+        bra_src=None, ket_dst=None, bra_dst=None, ket_mat=_as_backend_sparse(backend, cb),
+        bra_mat_h=_as_backend_sparse(backend, sp.csr_matrix(cc.conj().T)), real=real,
+    )
+
+
+class _BlockData:
+    """Hamiltonian blocks, decay blocks and jump maps shared by both operators."""
+
+    def __init__(self, model: Any, sector: OperatorSector, backend: Backend,
+                 dense: bool | None) -> None:
+        ops = block_operators(terms_of(model), sector.basis)
+        self.sizes = sector.basis.sizes
+        self.real_h = ops.hamiltonian_is_real
+        used = sorted({b for pair in sector.pairs for b in pair})
+        self.h: dict[int, Any] = {}  # H (complex) or H_R (real)
+        self.h_t: dict[int, Any] = {}  # Hᵀ for sparse right products (complex H only)
+        self.h_im: dict[int, Any] = {}  # H_I when H is complex (real form)
+        self.dense: dict[int, bool] = {}
+        self.decay: dict[int, Any] = {}  # diagonal vector …
+        self.gamma: dict[int, Any] = {}  # … or sparse Γ_b (complex)
+        for b in used:
+            h = ops.hamiltonian(b)
+            n = self.sizes[b]
+            use_dense = (
+                dense if dense is not None
+                else (backend.is_gpu or n <= DENSE_MIN_SIZE or h.nnz >= DENSE_FILL * n * n)
+            )
+            self.dense[b] = bool(use_dense)
+            mat = sp.csr_matrix(h.real) if self.real_h else h
+            if use_dense:
+                self.h[b] = backend.asarray(mat.toarray())
+            else:
+                self.h[b] = mat
+                if not self.real_h:
+                    self.h_t[b] = sp.csr_matrix(mat.T)
+            if not self.real_h:
+                him = sp.csr_matrix(h.imag)
+                self.h_im[b] = backend.asarray(him.toarray()) if use_dense else him
+            dec = ops.decay(b)
+            if dec.is_diagonal:
+                self.decay[b] = backend.asarray(dec.diagonal)
+            else:
+                self.gamma[b] = _as_backend_sparse(backend, dec.matrix)
+        self.h_re = {b: (backend.asarray(sp.csr_matrix(ops.hamiltonian(b).real).toarray())
+                         if self.dense[b] else sp.csr_matrix(ops.hamiltonian(b).real))
+                     for b in used} if not self.real_h else self.h
+        self.gamma_real = all(not np.any(ops.decay(b).matrix.data.imag)
+                              for b in self.gamma) if self.gamma else True
+        sizes = self.sizes
+        self.jumps: list[list[_Jump]] = []
+        for p, row in enumerate(sector_jumps(ops, sector)):
+            b, c = sector.pairs[p]
+            out = []
+            for target, ket, bra in row:
+                tb, tc = sector.pairs[target]
+                out.append(_jump(backend, target, ket, bra, sizes[tb], sizes[tc], sizes[b], sizes[c]))
+            self.jumps.append(out)
+        self.jumps_real = all(j.real for row in self.jumps for j in row)
+
+    # ------------------------------------------------------------------ products
+    def h_left(self, b: int, x: Any) -> Any:
+        """H_b @ x."""
+        return self.h[b] @ x
+
+    def h_right(self, c: int, x: Any) -> Any:
+        """x @ H_c (sparse × dense is the fast direction: (H_cᵀ xᵀ)ᵀ)."""
+        if self.dense[c]:
+            return x @ self.h[c]
+        h_t = self.h[c] if self.real_h else self.h_t[c]  # real H is symmetric
+        return (h_t @ x.T).T
+
+    def gamma_left(self, b: int, x: Any) -> Any:
+        return self.gamma[b] @ x
+
+    def gamma_right(self, c: int, x: Any) -> Any:
+        # Γ is Hermitian: x Γ = (Γᵀ xᵀ)ᵀ = (conj(Γ) xᵀ)ᵀ.
+        return (self.gamma[c].conj() @ x.T).T
+
+    def add_jumps(self, blocks: list[Any], outs: list[Any]) -> None:
+        """outs += Σ_k C_k X C_kᴴ block by block (complex blocks, or real Y with real maps)."""
+        for p, jumps in enumerate(self.jumps):
+            blk = blocks[p]
+            for jp in jumps:
+                if jp.monomial:
+                    g = blk[jp.ket_src, jp.bra_src]
+                    if jp.scalar is not None:
+                        g = jp.scalar * g
+                    else:
+                        g = (jp.ket_w * g) * jp.bra_w
+                    outs[jp.target][jp.ket_dst, jp.bra_dst] += g
+                else:
+                    outs[jp.target] += jp.bra_mat_h.T.dot((jp.ket_mat @ blk).T).T
+
+
+class BlockLiouvillian:
+    """The Liouvillian on an operator sector, applied matrix-free to complex vectors.
+
+    Parameters
+    ----------
+    model
+        A :class:`~spinsync.model.Network` (docs/conventions.md) or its compiled terms.
+    sector
+        Any sector the Liouvillian leaves invariant: the steady sector (pairs (b, b)) or a
+        coherence sector; magnetization, parity or full blocks.
+    backend
+        ``"numpy"`` (default), ``"cupy"`` or ``"auto"`` (see :mod:`spinsync.backend`).
+    dense
+        Force dense (True) or sparse (False) Hamiltonian blocks; default chooses per
+        block by fill (:data:`DENSE_FILL`).
+
+    Notes
+    -----
+    ``matvec(x)`` equals ``sector_liouvillian(model, sector) @ x`` and costs
+    O(Σ_pairs (nnz(H_b)·n_c + n_b·nnz(H_c))) for sparse blocks or O(Σ n_b n_c (n_b + n_c))
+    for dense ones, plus O(jumps·dim).
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        sector: OperatorSector,
+        backend: BackendName | Backend | None = "numpy",
+        dense: bool | None = None,
+    ) -> None:
+        self.model = model
+        self.sector = sector
+        self.backend = get_backend(backend)
+        self._data = _BlockData(model, sector, self.backend, dense)
+        self._offsets = [int(o) for o in sector.offsets]
+
+    @property
+    def network(self) -> Any:
+        return self.model
+
+    @property
+    def dim(self) -> int:
+        return self.sector.dim
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.dim, self.dim)
+
+    def _views(self, vec: Any) -> list[Any]:
+        sizes = self._data.sizes
+        o = self._offsets
+        return [vec[o[p] : o[p + 1]].reshape(sizes[b], sizes[c])
+                for p, (b, c) in enumerate(self.sector.pairs)]
+
+    def matvec(self, x: Any) -> Any:
+        """L applied to the flat complex sector vector ``x`` (backend array or NumPy)."""
+        xp = self.backend.xp
+        x = xp.asarray(x, dtype=complex).reshape(-1)
+        if x.size != self.dim:
+            raise ValueError(f"vector of length {x.size}, sector dimension {self.dim}")
+        out = xp.empty_like(x)
+        xs, outs = self._views(x), self._views(out)
+        d = self._data
+        for p, (b, c) in enumerate(self.sector.pairs):
+            blk = xs[p]
+            res = -1j * (d.h_left(b, blk) - d.h_right(c, blk))
+            if b in d.decay and c in d.decay:
+                res -= 0.5 * (d.decay[b][:, None] + d.decay[c][None, :]) * blk
+            else:
+                res -= 0.5 * (d.decay[b][:, None] * blk if b in d.decay else d.gamma_left(b, blk))
+                res -= 0.5 * (blk * d.decay[c][None, :] if c in d.decay else d.gamma_right(c, blk))
+            outs[p][...] = res
+        d.add_jumps(xs, outs)
+        return out
+
+    __call__ = matvec
+
+    def as_linear_operator(self) -> spla.LinearOperator:
+        """A SciPy LinearOperator (NumPy in and out, whatever the backend)."""
+
+        def mv(v: NDArray[np.complex128]) -> NDArray[np.complex128]:
+            return self.backend.to_host(self.matvec(v))
+
+        return spla.LinearOperator(self.shape, matvec=mv, dtype=complex)
+
+
+class HermitianBlockLiouvillian(BlockLiouvillian):
+    """L on Hermitian block-diagonal X, in the real coordinates Y = Re X + Im X.
+
+    See the module docstring for the formula; half the memory of the complex vector and
+    real products only.
+
+    Parameters
+    ----------
+    model, backend, dense
+        As for :class:`BlockLiouvillian`.
+    sector
+        A sector of diagonal pairs (default: the steady sector of the symmetry the model's
+        terms keep).
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        sector: OperatorSector | None = None,
+        backend: BackendName | Backend | None = "numpy",
+        dense: bool | None = None,
+    ) -> None:
+        if sector is None:
+            from ..operators.blocks import block_basis
+            from ..operators.symmetry import block_kind
+
+            terms = terms_of(model)
+            sector = OperatorSector.steady(block_basis(terms, block_kind(terms.symmetry)))
+        if not sector.is_diagonal:
+            raise ValueError("the Hermitian form needs a sector of diagonal pairs (b, b)")
+        super().__init__(model, sector, backend, dense)
+        d = self._data
+        # General jumps with complex maps, or a complex Γ, need the complex detour.
+        self._complex_jumps = not d.jumps_real
+        self._complex_gamma = not d.gamma_real
+
+    def _hermitian_blocks(self, y: Any) -> list[Any]:
+        return [(blk + blk.T) * 0.5 + 0.5j * (blk - blk.T) for blk in self._views(y)]
+
+    def matvec(self, y: Any) -> Any:
+        """L in real coordinates, applied to the real flat vector ``y``."""
+        xp = self.backend.xp
+        y = xp.asarray(y, dtype=float).reshape(-1)
+        if y.size != self.dim:
+            raise ValueError(f"vector of length {y.size}, sector dimension {self.dim}")
+        out = xp.empty_like(y)
+        ys, outs = self._views(y), self._views(out)
+        d = self._data
+        for p, (b, _) in enumerate(self.sector.pairs):
+            blk = ys[p]
+            # Yᵀ H_R − H_R Yᵀ = (H_R Y)ᵀ − H_R Yᵀ since H_R is symmetric.
+            res = d.h_re[b] @ blk
+            res = res.T - d.h_re[b] @ blk.T
+            if not d.real_h:
+                him = d.h_im[b]
+                # H_I Y − Y H_I = H_I Y + (H_I Yᵀ)ᵀ since H_Iᵀ = −H_I.
+                res += him @ blk + (him @ blk.T).T
+            if b in d.decay:
+                res -= 0.5 * (d.decay[b][:, None] + d.decay[b][None, :]) * blk
+            elif not self._complex_gamma:
+                g = d.gamma[b]
+                gr = g.real if hasattr(g, "real") else g
+                res -= 0.5 * (gr @ blk + (gr @ blk.T).T)
+            outs[p][...] = res
+        if self._complex_gamma:
+            self._complex_gamma_terms(ys, outs)
+        if self._complex_jumps:
+            xs = self._hermitian_blocks(y)
+            zs = [xp.zeros_like(x) for x in xs]
+            d.add_jumps(xs, zs)
+            for o, z in zip(outs, zs):
+                o += z.real + z.imag
+        else:
+            d.add_jumps(ys, outs)
+        return out
+
+    __call__ = matvec
+
+    def _complex_gamma_terms(self, ys: list[Any], outs: list[Any]) -> None:
+        """−½{Γ, X} for complex sparse Γ blocks, through the complex form."""
+        d = self._data
+        for p, (b, _) in enumerate(self.sector.pairs):
+            if b in d.decay:
+                continue
+            blk = ys[p]
+            x = (blk + blk.T) * 0.5 + 0.5j * (blk - blk.T)
+            z = -0.5 * (d.gamma_left(b, x) + d.gamma_right(b, x))
+            outs[p] += z.real + z.imag
+
+    def as_linear_operator(self) -> spla.LinearOperator:
+        def mv(v: NDArray[np.float64]) -> NDArray[np.float64]:
+            return self.backend.to_host(self.matvec(v))
+
+        return spla.LinearOperator(self.shape, matvec=mv, dtype=float)
+
+    def to_real(self, x: NDArray[np.complex128]) -> Any:
+        """Complex Hermitian sector vector → real coordinates."""
+        return to_real(self.sector, x, self.backend.xp)
+
+    def to_complex(self, y: Any) -> Any:
+        """Real coordinates → complex Hermitian sector vector."""
+        return to_complex(self.sector, y, self.backend.xp)

@@ -1,0 +1,53 @@
+"""Measures of states: Pauli correlations (qubits), spin correlations (any s), fidelity,
+synchronization (Husimi Q, S-functions, Sᵐᵃˣ, S_t, Eq. 7) and entropic measures."""
+
+from .coerce import STATE_TYPES, as_state
+from .correlations import (
+    bloch_vectors,
+    connected_correlation,
+    connected_correlators,
+    correlation_sums,
+    flipflop_matrix,
+    local_expectation,
+    magnetizations,
+    max_connected_correlation,
+    pair_correlators,
+    pair_expectation,
+    qubit_state,
+    reduced_density_matrix,
+)
+from .entropy import mutual_information, partial_trace, von_neumann_entropy
+from .fidelity import UhlmannFidelity, fidelity, psd_sqrt, sqrt_trace
+from .spin import (
+    spin_connected_correlators,
+    spin_expectations,
+    spin_flipflop_matrix,
+    spin_max_connected_correlation,
+    spin_operator,
+    spin_pair_correlators,
+)
+from .sync import (
+    coherent_state,
+    husimi_q,
+    husimi_q_pair,
+    locked_phase,
+    s_function,
+    s_function_integrated,
+    sync_max,
+    sync_max_matrix,
+    sync_total,
+    two_qubit_flipflop,
+)
+
+__all__ = [
+    "as_state", "STATE_TYPES", "qubit_state",
+    "reduced_density_matrix", "local_expectation", "pair_expectation", "connected_correlation",
+    "bloch_vectors", "magnetizations", "pair_correlators", "connected_correlators",
+    "max_connected_correlation", "flipflop_matrix", "correlation_sums",
+    "spin_operator", "spin_expectations", "spin_flipflop_matrix", "spin_pair_correlators",
+    "spin_connected_correlators", "spin_max_connected_correlation",
+    "fidelity", "UhlmannFidelity", "psd_sqrt", "sqrt_trace",
+    "von_neumann_entropy", "partial_trace", "mutual_information",
+    "coherent_state", "husimi_q", "husimi_q_pair", "s_function", "s_function_integrated",
+    "sync_max", "locked_phase", "sync_max_matrix", "sync_total", "two_qubit_flipflop",
+]

@@ -1,0 +1,39 @@
+"""Which objects the measures take as states, and a clear error for anything else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..states import BlockState, ProductState
+
+__all__ = ["as_state", "STATE_TYPES"]
+
+#: What every measure accepts as a state.
+STATE_TYPES = "a BlockState, a ProductState, a steady-state result, or a dense or sparse density matrix"
+
+
+def as_state(obj: Any, what: str = "state") -> BlockState | ProductState:
+    """``obj`` as a :class:`BlockState` or :class:`ProductState`.
+
+    Dense or sparse D×D arrays (qubits: D = 2ᴺ) become block states after shape and
+    finiteness checks; a :class:`~spinsync.steady.SteadyStateResult` gives its state.
+
+    Raises
+    ------
+    TypeError
+        For anything else (an Sᵐᵃˣ matrix passed where a state belongs is caught by the
+        measure that takes both).
+    """
+    if isinstance(obj, (BlockState, ProductState)):
+        return obj
+    state = getattr(obj, "state", None)
+    if isinstance(state, (BlockState, ProductState)):
+        return state
+    if isinstance(obj, np.ndarray) or sp.issparse(obj):
+        from ..states import as_block_state
+
+        return as_block_state(obj)
+    raise TypeError(f"{what}: expected {STATE_TYPES}, got {type(obj).__name__}")

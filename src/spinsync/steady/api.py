@@ -1,0 +1,166 @@
+"""``steady_state(model)``: the unique steady state, by the best exact method.
+
+``method="auto"`` picks
+
+1. ``analytic`` when the product state ρ₀ of the local steady states solves L[ρ₀] = 0 —
+   decided from its exact closed-form residual (:mod:`spinsync.steady.analytic`), any N, no
+   4ᴺ object;
+2. ``direct``: sparse LU on the steady sector of the symmetry the terms keep (U(1): pairs of
+   equal down count; parity; none: the whole space) when the sector has at most
+   :data:`DIRECT_MAX_DIM` entries;
+3. ``gmres``: matrix-free preconditioned GMRES otherwise.
+
+Before any work: the model is refused when a site can certainly not reach a unique steady
+state (:mod:`spinsync.steady.uniqueness`), and each method's memory is estimated from the
+sizes of the symmetry blocks alone (:mod:`spinsync.steady.plan`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from typing import Any, Callable
+
+from ..errors import ModelError
+from .analytic import nogo_conditions_hold, product_residual, product_state, product_state_is_steady
+from .checks import check_state, checked
+from .direct import solve_direct
+from .gmres import solve_gmres
+from .plan import make_plan, terms_of
+from .results import SteadyStateResult
+from .uniqueness import check_uniqueness
+
+__all__ = ["steady_state", "choose_method", "solve_analytic", "METHODS", "register_method",
+           "DIRECT_MAX_DIM"]
+
+Solver = Callable[..., SteadyStateResult]
+METHODS: dict[str, Solver] = {}
+
+
+def register_method(name: str) -> Callable[[Solver], Solver]:
+    """Decorator: make a solver available as ``steady_state(method=name)``."""
+
+    def deco(fn: Solver) -> Solver:
+        METHODS[name] = fn
+        return fn
+
+    return deco
+
+
+#: ``auto`` uses the sparse direct solve up to this sector dimension, GMRES above.
+#: Measured on the idle 2-core machine (all-to-all, U = 2 and 80; XYZ at N = 5):
+#:   sector dim   252 (N=5)  512 (XYZ N=5)  924 (N=6)  3432 (N=7)  12870 (N=8)
+#:   direct       0.019 s    0.027 s        0.10 s     2.8 s       ≈130 s
+#:   gmres        0.013 s    0.007 s        0.02 s     0.04 s      0.10 s
+#: Up to N = 6 (XXZ) both are well under a second; there the direct LU is kept — it is the
+#: reference solver, needs no iteration budget, and the CLI contract (fig1c example)
+#: reports it. From N = 7 on GMRES is 70× (N = 7) to 1000× (N = 8) faster.
+DIRECT_MAX_DIM = 1000
+
+
+def steady_state(model: Any, method: str = "auto", *, symmetry: str = "auto",
+                 **options: object) -> SteadyStateResult:
+    """The unique steady state of ``model``.
+
+    Parameters
+    ----------
+    model
+        A :class:`~spinsync.model.Network` (or compiled :class:`~spinsync.operators.Terms`).
+    method
+        ``"auto"`` (default), ``"analytic"``, ``"direct"``, ``"gmres"`` or another
+        registered method (see :data:`METHODS`).
+    symmetry
+        ``"auto"`` (the symmetry detected from the terms: ``"u1"``, ``"parity"`` or
+        ``"none"``) or a weaker one to force a larger sector (e.g. ``"none"``: the full
+        space, for cross-checks).
+    **options
+        Passed to the method (``tol``, ``maxiter``, ``restart``, ``callback``, ``backend``
+        for ``gmres``).
+
+    Returns
+    -------
+    SteadyStateResult
+        Checked for trace 1, Hermiticity and positivity within ``CHECK_TOLERANCE``;
+        ``result.symmetry`` says which symmetry the solve used.
+
+    Raises
+    ------
+    ModelError
+        Unknown method or symmetry, ``analytic`` when ρ₀ is not the steady state, an
+        option the method does not take, or a model whose steady state is certainly not
+        unique (a site without dissipation and no flip bond to one).
+    MemoryLimitError
+        When the method would exceed the machine's memory (raised before allocating).
+    NumericalError
+        When the result fails its checks, or a second zero mode is found.
+    """
+    public = [name for name in METHODS if not name.startswith("_")]
+    if method != "auto" and method not in public:
+        raise ModelError(f"method = {method!r}: expected auto or one of {', '.join(public)}")
+    terms = terms_of(model)
+    check_uniqueness(terms)
+    plan = make_plan(model, symmetry)
+    if method == "auto":
+        method = _choose(model, plan, symmetry)
+    solver = METHODS[method]
+    _check_options(method, solver, options)
+    if "plan" in inspect.signature(solver).parameters:
+        return checked(solver(model, plan=plan, **options))
+    return checked(solver(model, **options))
+
+
+def choose_method(model: Any, symmetry: str = "auto") -> str:
+    """The method ``auto`` would use: analytic if ρ₀ is steady, else the best exact solver."""
+    check_uniqueness(terms_of(model))
+    return _choose(model, make_plan(model, symmetry), symmetry)
+
+
+def _choose(model: Any, plan: Any, symmetry: str) -> str:
+    if symmetry in ("auto", None) and product_state_is_steady(model):
+        return "analytic"
+    return "direct" if plan.sector_dim <= DIRECT_MAX_DIM else "gmres"
+
+
+_OPTIONS = {
+    "analytic": set(),
+    "direct": set(),
+    "gmres": {"tol", "maxiter", "restart", "callback", "backend"},
+}
+
+
+def _check_options(method: str, solver: Solver, options: dict[str, object]) -> None:
+    allowed = _OPTIONS.get(method)
+    if allowed is None:
+        return
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        takes = ", ".join(sorted(allowed)) or "no options"
+        raise ModelError(f"method {method!r} does not take {', '.join(unknown)} (it takes {takes})")
+
+
+@register_method("analytic")
+def solve_analytic(model: Any) -> SteadyStateResult:
+    """ρ₀ in closed form; valid when its exact residual vanishes (no-go conditions and more)."""
+    start = time.perf_counter()
+    if not product_state_is_steady(model):
+        raise ModelError(
+            "method = 'analytic': the product state ρ₀ is not steady for this model "
+            "(for qubits: magnetizations differ across a bond, or Uˣ ≠ Uʸ with "
+            "m_j + m_k ≠ 0; drives and collective channels usually break it too); "
+            "use --method auto or direct"
+        )
+    state = product_state(model)
+    return SteadyStateResult(
+        state=state,
+        network=model,
+        method="analytic",
+        residual=product_residual(model),
+        checks=check_state(state),
+        nogo=nogo_conditions_hold(model),
+        info={"time": time.perf_counter() - start, "reason": "L[ρ₀] = 0 (exact residual)"},
+        symmetry=terms_of(model).symmetry,
+    )
+
+
+register_method("direct")(solve_direct)
+register_method("gmres")(solve_gmres)

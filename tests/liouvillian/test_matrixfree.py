@@ -1,0 +1,130 @@
+"""The matrix-free Liouvillian equals the sparse sector Liouvillian (the reference)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from spinsync.operators.basis import BlockBasis
+from spinsync.liouvillian import OperatorSector, full_liouvillian, sector_liouvillian
+from spinsync.liouvillian.hermitian import to_complex as real_to_hermitian
+from spinsync.liouvillian.hermitian import to_real as hermitian_to_real
+from spinsync.liouvillian.matrixfree import BlockLiouvillian, HermitianBlockLiouvillian
+from spinsync.model import Network, all_to_all_bonds, chain_bonds
+
+#: Both sides sum the same O(N²) terms of size ≲ max|U|·‖x‖ in a different order, so
+#: they agree to a few ulps times that scale; 1e-12 relative leaves a 100× margin.
+RTOL = 1e-12
+
+
+def _network(n: int, ux: float, uy: float, uz: float, seed: int, bonds: str = "all") -> Network:
+    rng = np.random.default_rng(seed)
+    sites = all_to_all_bonds(n) if bonds == "all" else chain_bonds(n)
+    # Bond-dependent couplings so that no symmetry beyond the intended one survives.
+    scale = rng.uniform(0.5, 1.5, len(sites))
+    return Network(
+        gain=rng.uniform(0.2, 2, n),
+        damping=rng.uniform(0.2, 2, n),
+        omega=rng.uniform(-1, 1, n),
+        bonds=[(j, k, ux * s, uy * s, uz * s) for (j, k), s in zip(sites, scale)],
+        field=0.3,
+    )
+
+
+def _random(dim: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=dim) + 1j * rng.normal(size=dim)
+
+
+def _assert_matches(net: Network, sector: OperatorSector, dense: bool | None = None) -> None:
+    ref = sector_liouvillian(net, sector)
+    op = BlockLiouvillian(net, sector, dense=dense)
+    assert op.dim == sector.dim == ref.shape[0]
+    for seed in range(2):
+        x = _random(sector.dim, seed)
+        expected = ref @ x
+        got = op.matvec(x)
+        assert np.linalg.norm(got - expected) <= RTOL * np.linalg.norm(expected)
+
+
+@pytest.mark.parametrize("q", [0, 1, -2, 3])
+@pytest.mark.parametrize("dense", [None, True, False])
+def test_magnetization_sectors(q: int, dense: bool | None) -> None:
+    net = _network(5, 1.3, 1.3, 0.7, seed=1)
+    basis = BlockBasis.build(5, "magnetization")
+    sector = OperatorSector.steady(basis) if q == 0 else OperatorSector.coherence(basis, q)
+    _assert_matches(net, sector, dense)
+
+
+@pytest.mark.parametrize("q", [0, 1])
+def test_parity_sectors_xyz(q: int) -> None:
+    net = _network(4, 2.0, 0.5, 0.9, seed=2)
+    basis = BlockBasis.build(4, "parity")
+    sector = OperatorSector.steady(basis) if q == 0 else OperatorSector.coherence(basis, q)
+    _assert_matches(net, sector)
+
+
+def test_chain_sparse_blocks_full_liouvillian() -> None:
+    """Full basis, one block: the matrix-free operator is the whole 4ᴺ Liouvillian."""
+    net = _network(4, 0.8, 0.8, -0.4, seed=3, bonds="chain")
+    ref = full_liouvillian(net)
+    op = BlockLiouvillian(net, OperatorSector.steady(BlockBasis.build(4, "full")))
+    x = _random(op.dim, 5)
+    np.testing.assert_allclose(op.matvec(x), ref @ x, rtol=0, atol=RTOL * np.linalg.norm(ref @ x))
+
+
+def test_linear_operator() -> None:
+    net = _network(4, 1.0, 1.0, 0.0, seed=4)
+    sector = OperatorSector.coherence(BlockBasis.build(4, "magnetization"), 1)
+    lin = BlockLiouvillian(net, sector).as_linear_operator()
+    x = _random(sector.dim, 0)
+    assert lin.shape == (sector.dim, sector.dim)
+    ref = sector_liouvillian(net, sector) @ x
+    assert np.linalg.norm(lin @ x - ref) <= RTOL * np.linalg.norm(ref)
+
+
+def test_trace_preserved() -> None:
+    """Tr L[X] = 0 for every X: a physics check independent of the sparse builder."""
+    net = _network(5, 2.0, 0.5, 1.0, seed=6)
+    sector = OperatorSector.steady(BlockBasis.build(5, "parity"))
+    x = _random(sector.dim, 1)
+    y = BlockLiouvillian(net, sector).matvec(x)
+    assert abs(sector.trace_vector() @ y) <= RTOL * np.linalg.norm(y) * np.sqrt(2**5)
+
+
+def _random_hermitian(sector: OperatorSector, seed: int) -> np.ndarray:
+    blocks = {}
+    rng = np.random.default_rng(seed)
+    for b, _ in sector.pairs:
+        n = sector.basis.sizes[b]
+        m = rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))
+        blocks[(b, b)] = m + m.conj().T
+    return sector.join(blocks)
+
+
+@pytest.mark.parametrize("kind,couplings", [("magnetization", (1.5, 1.5, 0.5)), ("parity", (2.0, 0.5, 1.0))])
+def test_hermitian_real_form(kind: str, couplings: tuple[float, float, float]) -> None:
+    net = _network(5, *couplings, seed=7)
+    sector = OperatorSector.steady(BlockBasis.build(5, kind))  # type: ignore[arg-type]
+    x = _random_hermitian(sector, 3)
+    y = hermitian_to_real(sector, x)
+    assert y.dtype == np.float64
+    np.testing.assert_allclose(real_to_hermitian(sector, y), x, rtol=0, atol=1e-14 * np.abs(x).max())
+    assert np.linalg.norm(y) == pytest.approx(np.linalg.norm(x), rel=1e-14)
+    op = HermitianBlockLiouvillian(net, sector)
+    expected = sector_liouvillian(net, sector) @ x
+    got = real_to_hermitian(sector, op.matvec(y))
+    assert np.linalg.norm(got - expected) <= RTOL * np.linalg.norm(expected)
+
+
+def test_hermitian_needs_diagonal_sector() -> None:
+    net = _network(3, 1.0, 1.0, 0.0, seed=0)
+    with pytest.raises(ValueError, match="diagonal pairs"):
+        HermitianBlockLiouvillian(net, OperatorSector.coherence(BlockBasis.build(3, "magnetization"), 1))
+
+
+def test_wrong_length() -> None:
+    net = _network(3, 1.0, 1.0, 0.0, seed=0)
+    op = BlockLiouvillian(net, OperatorSector.steady(BlockBasis.build(3, "magnetization")))
+    with pytest.raises(ValueError, match="sector dimension"):
+        op.matvec(np.zeros(op.dim + 1))
