@@ -87,7 +87,7 @@ def evolution_dataset(result: EvolutionResult, attrs: dict[str, Any] | None = No
     for name, text in descriptions.items():
         ds[name].attrs["description"] = text
     meta = {
-        "conventions": "spinsync CONVENTIONS.md: basis (up, down), sigma^z = diag(1, -1), qubits 0..N-1",
+        "conventions": "spinsync docs/conventions.md: basis (up, down), sigma^z = diag(1, -1), qubits 0..N-1",
         "model": json.dumps(result.network.to_dict()),
         "info": json.dumps(_jsonable(result.info)),
     }
