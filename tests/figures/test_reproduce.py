@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from spinsync.figures import FIGURES, Options, reproduce
+from spinsync.figures import FIGURES
 from spinsync.figures.fig2 import eq7_flipflop, fig2a_sweep, fig2b_sweep
 from spinsync.figures.fig3 import fig3_sweep
 from spinsync.sweeps import load_sweep, sweep_from_dict
@@ -30,13 +30,6 @@ EXPECTED = {
     "fig3": ["sync_total", "sync_max", "fidelity", "residual"],
     "spin1": ["correlation", "infidelity"],
 }
-
-
-@pytest.fixture(scope="module")
-def quick_figures(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("figures")
-    results = reproduce(["all"], out, Options(quick=True, workers=1))
-    return out, {r.name: r for r in results}
 
 
 def test_every_figure_writes_png_pdf_netcdf(quick_figures: tuple[Path, dict]) -> None:

@@ -8,7 +8,7 @@
   (paper Fig. 1b–c and S1), written atomically.
 
 Conventions: times in the model's inverse rate unit; qubits 0 … N−1; C_αβ of
-supplement Eq. S6; F not squared (CONVENTIONS.md).
+supplement Eq. S6; F not squared (``docs/conventions.md``).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def evolution_dataset(result: EvolutionResult, attrs: dict[str, Any] | None = No
     for name, text in descriptions.items():
         ds[name].attrs["description"] = text
     meta = {
-        "conventions": "spinsync CONVENTIONS.md: basis (up, down), sigma^z = diag(1, -1), qubits 0..N-1",
+        "conventions": "spinsync docs/conventions.md: basis (up, down), sigma^z = diag(1, -1), qubits 0..N-1",
         "model": json.dumps(result.network.to_dict()),
         "info": json.dumps(_jsonable(result.info)),
     }
@@ -126,14 +126,17 @@ def write_dataset(
 
 
 def plot_evolution(result: EvolutionResult, path: str | os.PathLike[str], title: str = "") -> None:
-    """Fidelity, C₊₋ / C₊₊ and ⟨σᶻ_j⟩ against time, saved as an image (format from suffix)."""
-    import matplotlib
+    """Fidelity, C₊₋ / C₊₊ and ⟨σᶻ_j⟩ against time, saved as an image (format from suffix).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Draws on a :class:`matplotlib.figure.Figure` (no pyplot, no backend switch), so the
+    caller's matplotlib state is left alone. Time is in the inverse of the model's rate
+    unit (the unit its gain, damping and coupling numbers are given in; ħ = 1).
+    """
+    from matplotlib.figure import Figure
 
     t = result.times
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), constrained_layout=True)
+    fig = Figure(figsize=(13, 3.8), layout="constrained")
+    axes = fig.subplots(1, 3)
     axes[0].plot(t, result.fidelity_product, color="C3")
     axes[0].set_ylabel(r"$F[\rho(t), \rho_0]$")
     for values, label, color in ((result.c_pm, "+-", "C0"), (result.c_pp, "++", "C1")):
@@ -147,11 +150,8 @@ def plot_evolution(result: EvolutionResult, path: str | os.PathLike[str], title:
     if result.network.n <= 12:
         axes[2].legend(title="qubit", fontsize=7, ncol=2)
     for ax in axes:
-        ax.set_xlabel("t")
+        ax.set_xlabel("$t$ (inverse of the model's rate unit)")
     if title:
         fig.suptitle(title)
     fmt = Path(path).suffix.lstrip(".") or "png"
-    try:
-        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=120))
-    finally:
-        plt.close(fig)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=120))

@@ -10,8 +10,12 @@ Parameters (paper, Fig. 1 caption; qubit j of the paper is index j − 1):
 Values the paper leaves open, chosen here:
 
 * ω_j = 0 for every qubit (the no-go theorem holds for any ω; ω only rotates coherences);
-* times t ∈ [0, 6] in the rates' inverse unit, 1201 samples (``--quick``: [0, 1], 11),
-  long enough for every curve to settle (the slowest qubit has Γᵍ + Γᵈ = 1);
+* times t ∈ [0, 6] in units of 1/Γᵍ₁ — every rate and coupling of the caption is a multiple
+  of the paper's qubit-1 gain Γᵍ₁ = 1, which is therefore the rate unit — with 1201 samples
+  (``--quick``: [0, 1], 11). The slowest qubit (the paper's qubit 2, Γᵍ + Γᵈ = 1) relaxes
+  its ⟨σᶻ⟩ at (Γᵍ + Γᵈ)/2 = 0.5, so at t = 6 the non-interacting fidelities are within
+  4e-4 of 1 and, in case (b), the interacting ones within 3e-6 (the ``final_fidelity_*``
+  checks);
 * the random initial state is a Haar-random pure state of six qubits with seed
   :data:`RANDOM_SEED` (``initial_states.initial_state("random", 6, seed)``); the GHZ state
   is (|↑…↑⟩ + |↓…↓⟩)/√2.
@@ -31,12 +35,15 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
+from matplotlib.figure import Figure
 
 from ..model import Network
 from .common import FigureOutput, Options, write_data
-from .style import COLUMN, STATE_COLORS, paper_style, panel_label, plt, save_figure
+from .style import (COLUMN, STATE_COLORS, TIME_LABEL, legend_handle, new_figure, paper_style,
+                    panel_label, save_figure)
 
-__all__ = ["CASES", "RANDOM_SEED", "fig1_dynamics", "make_fig1b", "make_fig1c", "make_figS1"]
+__all__ = ["CASES", "RANDOM_SEED", "fig1_dynamics", "draw_fidelity", "draw_figS1", "make_fig1b",
+           "make_fig1c", "make_figS1"]
 
 RANDOM_SEED = 2023
 GAIN = (1.0, 0.2, 20.0, 2.0, 2.5, 0.3)
@@ -111,27 +118,33 @@ def fig1_dynamics(case: str, options: Options) -> xr.Dataset:
     return ds
 
 
+def draw_fidelity(ds: xr.Dataset, case: str) -> Figure:
+    """Fig. 1(``case``) from its dataset (:func:`fig1_dynamics` or ``fig1<case>.nc``)."""
+    fig = new_figure(COLUMN, 0.8 * COLUMN)
+    ax = fig.subplots()
+    for init in INITIAL:
+        for coupling, ls in (("interacting", "-"), ("noninteracting", "--")):
+            ax.plot(ds.time, ds.fidelity.sel(initial=init, coupling=coupling), ls=ls,
+                    color=STATE_COLORS[init], lw=1.1 if ls == "-" else 1.3,
+                    label=f"{'GHZ' if init == 'ghz' else 'random'}, "
+                          + ("all-to-all $U$" if coupling == "interacting" else "$U = 0$"))
+    ax.axhline(1.0, color="0.6", lw=0.6, ls=":")
+    ax.set_xlabel(TIME_LABEL)
+    ax.set_ylabel(r"$F[\hat\rho(t),\hat\rho_0]$")
+    ax.set_xlim(float(ds.time[0]), float(ds.time[-1]))
+    ax.set_ylim(0, 1.05)
+    ax.legend(loc="lower right", ncol=1)
+    title = "identical" if case == "b" else "non-identical"
+    panel_label(ax, f"({case})")
+    ax.set_title(rf"{title} $\Gamma^g_j/\Gamma^d_j$", fontsize=8.5)
+    return fig
+
+
 def _fidelity_figure(case: str, out_dir: Path, options: Options) -> FigureOutput:
     ds = fig1_dynamics(case, options)
     name = f"fig1{case}"
     with paper_style():
-        fig, ax = plt.subplots(figsize=(COLUMN, 0.78 * COLUMN))
-        for init in INITIAL:
-            for coupling, ls in (("interacting", "-"), ("noninteracting", "--")):
-                ax.plot(ds.time, ds.fidelity.sel(initial=init, coupling=coupling), ls=ls,
-                        color=STATE_COLORS[init], lw=1.1 if ls == "-" else 1.3,
-                        label=f"{'GHZ' if init == 'ghz' else 'random'}, "
-                              f"{'U' if coupling == 'interacting' else 'no U'}")
-        ax.axhline(1.0, color="0.6", lw=0.6, ls=":")
-        ax.set_xlabel(r"$t$ (units of $1/\Gamma$)")
-        ax.set_ylabel(r"$F[\hat\rho(t),\hat\rho_0]$")
-        ax.set_xlim(ds.time[0], ds.time[-1])
-        ax.set_ylim(0, 1.05)
-        ax.legend(loc="lower right", ncol=2)
-        title = "identical" if case == "b" else "non-identical"
-        # Panel letter in the title: the corners hold curves or the legend.
-        ax.set_title(rf"({case}) {title} $\Gamma^g_j/\Gamma^d_j$", fontsize=8.5)
-        files = save_figure(fig, out_dir, name)
+        files = save_figure(draw_fidelity(ds, case), out_dir, name)
     files.append(write_data(ds, out_dir, name))
     final = ds.fidelity.isel(time=-1)
     return FigureOutput(name, files, {f"final_fidelity_{i}_{c}": float(final.sel(initial=i, coupling=c))
@@ -157,30 +170,55 @@ def make_figS1(out_dir: Path, options: Options) -> FigureOutput:
     ds.attrs.pop("model_json", None)
     for c in CASES:
         ds.attrs[f"model_toml_{c}"] = fig1_dynamics(c, options).attrs["model_toml"]
-    letters = "abcdefgh"
     with paper_style():
-        fig, axes = plt.subplots(2, 4, figsize=(2 * COLUMN, 0.95 * COLUMN), sharex=True, sharey="col",
-                                 constrained_layout=True)
-        for r, case in enumerate(CASES):
-            for col, (name, label) in enumerate(CORRELATIONS):
-                ax = axes[r, col]
-                for init in INITIAL:
-                    for coupling, ls in (("interacting", "-"), ("noninteracting", "--")):
-                        ax.plot(ds.time, ds[f"{name}_re"].sel(case=case, initial=init, coupling=coupling),
-                                ls=ls, color=STATE_COLORS[init], lw=0.9)
-                ax.axhline(0, color="0.6", lw=0.5, ls=":")
-                ax.set_title(rf"Re ${label}$, Fig. 1({case})", fontsize=7.5)
-                panel_label(ax, f"({letters[4 * r + col]})")
-                if r == 1:
-                    ax.set_xlabel(r"$t$")
-        handles = [plt.Line2D([], [], color=STATE_COLORS["ghz"], label="GHZ"),
-                   plt.Line2D([], [], color=STATE_COLORS["random"], label="random"),
-                   plt.Line2D([], [], color="k", ls="-", label="interacting"),
-                   plt.Line2D([], [], color="k", ls="--", label="non-interacting")]
-        fig.legend(handles=handles, loc="outside lower center", ncol=4)
-        files = save_figure(fig, out_dir, "figS1")
+        files = save_figure(draw_figS1(ds), out_dir, "figS1")
     files.append(write_data(ds, out_dir, "figS1"))
     last = ds.isel(time=-1).sel(coupling="interacting")
     checks = {f"final_abs_c_pm_{c}": float(np.max(np.hypot(last.c_pm_re.sel(case=c), last.c_pm_im.sel(case=c))))
               for c in CASES}
     return FigureOutput("figS1", files, checks)
+
+
+def draw_figS1(ds: xr.Dataset) -> Figure:
+    """Fig. S1 from its dataset (``figS1.nc``): one row per case, one column per C_αβ.
+
+    The panels of a column share their y axis (as in the paper); every panel carries its
+    own y label, the bottom row the time axis, and the panel letters sit above the axes.
+    """
+    letters = "abcdefgh"
+    rows = {"b": r"(a–d) identical $\Gamma^g_j/\Gamma^d_j$, rates of Fig. 1(b)",
+            "c": r"(e–h) non-identical $\Gamma^g_j/\Gamma^d_j$, rates of Fig. 1(c)"}
+    fig = new_figure(2 * COLUMN, 1.15 * COLUMN)
+    # The bottom row also holds the time axis and the legend: give it the extra height.
+    subfigs = fig.subfigures(2, 1, height_ratios=[1.0, 1.32])
+    top = None
+    for r, case in enumerate(CASES):
+        sub = subfigs[r]
+        axes = sub.subplots(1, 4)
+        for col, (name, label) in enumerate(CORRELATIONS):
+            ax = axes[col]
+            if top is not None:  # columns share y (the paper's choice); all panels share t
+                ax.sharey(top[col])
+            if r or col:
+                ax.sharex(top[0] if top is not None else axes[0])
+            for init in INITIAL:
+                for coupling, ls in (("interacting", "-"), ("noninteracting", "--")):
+                    ax.plot(ds.time, ds[f"{name}_re"].sel(case=case, initial=init, coupling=coupling),
+                            ls=ls, color=STATE_COLORS[init], lw=0.9)
+            ax.axhline(0, color="0.6", lw=0.5, ls=":")
+            ax.set_xlim(float(ds.time[0]), float(ds.time[-1]))
+            ax.set_ylabel(rf"Re ${label}(t)$", labelpad=1)
+            panel_label(ax, f"({letters[4 * r + col]})")
+            if r == len(CASES) - 1:
+                ax.set_xlabel(TIME_LABEL.replace("units of ", ""), fontsize=7.5)
+            else:
+                ax.tick_params(labelbottom=False)
+        sub.suptitle(rows[case], fontsize=8.5)
+        if top is None:
+            top = axes
+    handles = [legend_handle(color=STATE_COLORS["ghz"], label="GHZ"),
+               legend_handle(color=STATE_COLORS["random"], label="random"),
+               legend_handle(color="k", ls="-", label="interacting ($U$ of Fig. 1)"),
+               legend_handle(color="k", ls="--", label="non-interacting ($U = 0$)")]
+    subfigs[-1].legend(handles=handles, loc="outside lower center", ncol=4)
+    return fig

@@ -26,9 +26,11 @@ import numpy as np
 import xarray as xr
 
 from .common import FigureOutput, Options, run_spec, write_data
-from .style import COLUMN, paper_style, panel_label, plt, save_figure
+from matplotlib.figure import Figure
 
-__all__ = ["fig3_sweep", "make_fig3", "PANELS"]
+from .style import COLUMN, new_figure, paper_style, panel_label, save_figure
+
+__all__ = ["fig3_sweep", "draw_fig3", "make_fig3", "PANELS"]
 
 #: Panel → (topology, Uʸ, Γᵍ ratios, Γᵈ ratios, title).
 PANELS: dict[str, tuple[str, float, list[float], list[float], str]] = {
@@ -79,31 +81,41 @@ def make_fig3(out_dir: Path, options: Options) -> FigureOutput:
     diff_cd = float(np.max(np.abs(st.sel(panel="c") - st.sel(panel="d"))))
     attrs.update(title="spinsync Fig. 3 (panels a-d)", max_abs_diff_ab=diff_ab, max_abs_diff_cd=diff_cd)
     combined.attrs = attrs
-    m1, m2 = combined.m1.values, combined.m2.values
     with paper_style():
-        fig, axes = plt.subplots(2, 2, figsize=(2 * COLUMN, 1.8 * COLUMN), sharex=True, sharey=True,
-                                 constrained_layout=True)
-        # Columns: identical (a, b) and different (c, d) environment magnetizations, each
-        # with one colour scale so that the two networks of a column compare directly.
-        for col, pair in enumerate((("a", "b"), ("c", "d"))):
-            vmax = float(max(st.sel(panel=p).max() for p in pair))
-            for row, p in enumerate(pair):
-                ax = axes[row, col]
-                z = st.sel(panel=p).values.T  # rows m₂, columns m₁
-                mesh = ax.pcolormesh(m1, m2, z, shading="auto", vmin=0, vmax=vmax, rasterized=True)
-                ax.contour(m1, m2, z, levels=np.linspace(0, vmax, 7)[1:-1], colors="w", linewidths=0.5)
-                ax.set_title(PANELS[p][4], fontsize=8)
-                ax.set_aspect("equal")
-                panel_label(ax, f"({p})")
-            cbar = fig.colorbar(mesh, ax=axes[:, col], location="bottom", shrink=0.9, pad=0.02)
-            cbar.set_label(r"$S_t=\sum_{j<k}S^{\max}_{jk}$")
-        axes[0, 0].set_ylabel(r"$m^z_2$")
-        axes[1, 0].set_ylabel(r"$m^z_2$")
-        for ax in axes[1]:
-            ax.set_xlabel(r"$m^z_1$")
-        fig.suptitle(rf"max$|S_t^{{(a)}}-S_t^{{(b)}}|$ = {diff_ab:.1e},   "
-                     rf"max$|S_t^{{(c)}}-S_t^{{(d)}}|$ = {diff_cd:.1e}", fontsize=8)
-        files = save_figure(fig, out_dir, "fig3")
+        files = save_figure(draw_fig3(combined), out_dir, "fig3")
     files.append(write_data(combined, out_dir, "fig3"))
-    return FigureOutput("fig3", files, {"max_abs_diff_ab": diff_ab, "max_abs_diff_cd": diff_cd,
-                                        "max_sync_total": float(st.max())})
+    return FigureOutput("fig3", files, {
+        "max_abs_diff_ab": diff_ab, "max_abs_diff_cd": diff_cd, "max_sync_total": float(st.max()),
+        "max_sync_total_ab": float(st.sel(panel=["a", "b"]).max()),
+        "max_sync_total_cd": float(st.sel(panel=["c", "d"]).max())})
+
+
+def draw_fig3(ds: xr.Dataset) -> Figure:
+    """Fig. 3 from its dataset (``fig3.nc``): S_t(m₁, m₂) of the four networks."""
+    st = ds.sync_total
+    m1, m2 = ds.m1.values, ds.m2.values
+    diff_ab = float(np.max(np.abs(st.sel(panel="a") - st.sel(panel="b"))))
+    diff_cd = float(np.max(np.abs(st.sel(panel="c") - st.sel(panel="d"))))
+    fig = new_figure(2 * COLUMN, 1.85 * COLUMN)
+    axes = fig.subplots(2, 2, sharex=True, sharey=True)
+    # Columns: identical (a, b) and different (c, d) environment magnetizations, each
+    # with one colour scale so that the two networks of a column compare directly.
+    for col, pair in enumerate((("a", "b"), ("c", "d"))):
+        vmax = float(max(st.sel(panel=p).max() for p in pair))
+        for row, p in enumerate(pair):
+            ax = axes[row, col]
+            z = st.sel(panel=p).values.T  # rows m₂, columns m₁
+            mesh = ax.pcolormesh(m1, m2, z, shading="auto", vmin=0, vmax=vmax, rasterized=True)
+            ax.contour(m1, m2, z, levels=np.linspace(0, vmax, 7)[1:-1], colors="w", linewidths=0.5)
+            ax.set_title(PANELS[p][4], fontsize=8)
+            ax.set_aspect("equal")
+            panel_label(ax, f"({p})")
+        cbar = fig.colorbar(mesh, ax=axes[:, col], location="bottom", shrink=0.9, pad=0.02)
+        cbar.set_label(r"$S_t=\sum_{j<k}S^{\max}_{jk}$")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(r"$m^z_2$ (environment: paper's qubit 2)")
+    for ax in axes[1]:
+        ax.set_xlabel(r"$m^z_1$ (memory qubit)")
+    fig.suptitle(rf"max$|S_t^{{(a)}}-S_t^{{(b)}}|$ = {diff_ab:.1e},   "
+                 rf"max$|S_t^{{(c)}}-S_t^{{(d)}}|$ = {diff_cd:.1e}", fontsize=8)
+    return fig

@@ -13,7 +13,7 @@ path                                      meaning
 ``qubits.magnetization[j]``               m_j; writing it sets Γᵍ_j, Γᵈ_j by the caption
                                           rule with the qubit's larger rate kept at its
                                           base-model value (1 for models built by the
-                                          caption rule), CONVENTIONS.md
+                                          caption rule), docs/conventions.md
 ``couplings.ux`` / ``uy`` / ``uz``        Uᵅ on every bond (the same value on each)
 ``couplings.bond[i].ux`` / ``uy`` / ``uz``  Uᵅ on bond i (the model's bond order; for a
                                           topology the order of ``Network.bonds``)

@@ -285,7 +285,7 @@ class ParametricSteadyState:
         w = self.form.weights
         residual = np.sqrt(np.einsum("bi,i->b", r * r, w) / np.einsum("bi,i->b", x * x, w))
         blocks = self.form.blocks(x)
-        # Fidelity to ρ₀ = ⊗(I + m_j σᶻ_j)/2, diagonal: block by block (CONVENTIONS.md).
+        # Fidelity to ρ₀ = ⊗(I + m_j σᶻ_j)/2, diagonal: block by block (docs/conventions.md).
         m = params.magnetization()
         probs = np.prod(np.where(self._state_bits[None], (1 - m[:, None, :]) / 2,
                                  (1 + m[:, None, :]) / 2), axis=2)

@@ -128,7 +128,7 @@ def build_dataset(spec: SweepSpec, results: dict[str, NDArray], created: str) ->
         "sweep_json": json.dumps(spec.canonical()),
         "sweep_file": spec.text,
         "source": spec.source,
-        "conventions": ("spinsync CONVENTIONS.md: basis (|up>, |down>), sz = diag(1, -1), "
+        "conventions": ("spinsync docs/conventions.md: basis (|up>, |down>), sz = diag(1, -1), "
                         "s+- = (sx +- i sy)/2, qubits 0..N-1 (paper's qubit j is j-1), "
                         "Eq. 2 with the factor 1/2 before the dissipators, hbar = 1"),
     }

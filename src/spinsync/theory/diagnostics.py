@@ -7,7 +7,7 @@ With ρ₀ = ⊗_j (I + m_j σᶻ_j)/2 (Eq. 4) the master equation gives
     M_jk = (m_j − m_k)(Uˣ_jk + Uʸ_jk)(σ⁺_j σ⁻_k − σ⁻_j σ⁺_k)
     U_jk = (m_j + m_k)(Uˣ_jk − Uʸ_jk)(σ⁺_j σ⁺_k − σ⁻_j σ⁻_k)
 
-(the paper prints ``[U, ρ₀]`` on the left; CONVENTIONS.md records the missing −i; norms are
+(the paper prints ``[U, ρ₀]`` on the left; ``docs/conventions.md`` records the missing −i; norms are
 unaffected). In ``M_jk ⊗ ρ_rest`` the operator M_jk takes the place of ρ_{j,0} ⊗ ρ_{k,0}.
 
 A bond breaks the theorem through its *M term* when the magnetizations differ (and

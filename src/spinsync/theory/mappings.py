@@ -3,7 +3,7 @@
 Superconducting qubits with individual heat baths
     A bath at temperature T coupled to a qubit of transition frequency f gives the Bose
     occupation n = 1/(e^{hf/k_BT} − 1) and the rates Γᵍ = γ₀ n, Γᵈ = γ₀ (n + 1), so
-    Γᵍ/Γᵈ = n/(n + 1) = e^{−hf/k_BT} (CONVENTIONS.md) and the limit-cycle magnetization
+    Γᵍ/Γᵈ = n/(n + 1) = e^{−hf/k_BT} (``docs/conventions.md``) and the limit-cycle magnetization
     m = −1/(2n + 1) = −tanh(hf / 2k_BT). A thermal bath can only give m ≤ 0 (no
     inversion): T → 0 is pure damping (m → −1), T → ∞ equal rates (m → 0).
 

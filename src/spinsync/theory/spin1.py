@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..io.atomic import atomic_path
 from .spins import SCHEMES, SpinNetwork, mutual_information
 from .uniqueness import kernel_dimension_dense
 
@@ -37,6 +36,8 @@ __all__ = [
     "compare_s30",
     "spin1_case",
     "spin1_report",
+    "spin1_sweep",
+    "draw_spin1",
     "plot_spin1",
 ]
 
@@ -193,41 +194,60 @@ def spin1_sweep(couplings: NDArray[np.float64], gain: float = 1.0, damping: floa
     return out
 
 
+#: Legend names of the two dissipation schemes (the file format's ``scheme`` values are the keys).
+SCHEME_NAMES = {"gain-damping": "J± gain–damping", "roulet-bruder": "Roulet–Bruder J±Jᶻ"}
+#: Below this, a plotted correlation or infidelity is zero to rounding and is drawn at it.
+PLOT_FLOOR = 1e-15
+
+
+def draw_spin1(couplings: NDArray[np.float64], curves: dict[str, dict[str, NDArray[np.float64]]]):
+    """The spin-1 figure as a :class:`matplotlib.figure.Figure` (no pyplot, no backend switch).
+
+    ``curves`` is :func:`spin1_sweep` at ``couplings``. Draw and save it inside
+    :func:`spinsync.figures.style.paper_style` for the figures' shared look.
+    """
+    from ..figures.style import COLUMN, legend_handle, new_figure, panel_label
+
+    u = np.asarray(couplings, dtype=float)
+    fig = new_figure(2 * COLUMN, 1.0 * COLUMN)
+    axes = fig.subplots(1, 2, sharex=True)
+    colors = {"gain-damping": "C0", "roulet-bruder": "C3"}
+    lines = {"xxz": "-", "xyz": "--"}
+    for key, vals in curves.items():
+        scheme, label = key.split("/")
+        for ax, name in zip(axes, ("correlation", "infidelity")):
+            ax.loglog(u, np.maximum(vals[name], PLOT_FLOOR), color=colors[scheme], ls=lines[label])
+    for ax, letter in zip(axes, "ab"):
+        ax.axhspan(PLOT_FLOOR / 3, PLOT_FLOOR, color="0.88", lw=0, zorder=0)
+        ax.text(u[0] * 1.4, PLOT_FLOOR * 1.6, "zero to rounding (drawn at $10^{-15}$)", fontsize=6.5,
+                color="0.35", va="bottom", ha="left")
+        ax.set_ylim(PLOT_FLOOR / 3, 3.0)
+        ax.set_xlim(u[0], u[-1])
+        ax.set_xlabel(r"coupling $U^x$ (units of $\gamma^g = 1$)")
+        panel_label(ax, f"({letter})")
+    axes[0].set_ylabel(r"max$_{\alpha\beta}\,|\langle J^\alpha_1 J^\beta_2\rangle"
+                       r"-\langle J^\alpha_1\rangle\langle J^\beta_2\rangle|$")
+    axes[1].set_ylabel(r"$1 - F(\rho_{ss}, \rho_0)$")
+    axes[0].set_title("connected correlation", fontsize=8)
+    axes[1].set_title(r"distance from the product state $\rho_0$", fontsize=8)
+    handles = [legend_handle(color=colors[s], label=SCHEME_NAMES[s]) for s in SCHEMES]
+    handles += [legend_handle(color="k", ls="-", label=r"XXZ: $U^y = U^x$"),
+                legend_handle(color="k", ls="--", label=r"XYZ: $U^y = U^x/2$")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4)
+    fig.suptitle(r"Two spin-1 sites, $\gamma^g = 1$, $\gamma^d = 0.5$ on both, $U^z = 0.5$",
+                 fontsize=8.5)
+    return fig
+
+
 def plot_spin1(out_dir: str | Path, couplings: NDArray[np.float64] | None = None) -> list[Path]:
     """Figure: steady-state correlations of two spin-1 sites against U, both schemes.
 
-    Writes ``spin1.png`` and ``spin1.pdf`` into ``out_dir`` (atomically) and returns
-    their paths. Values at the numerical floor (< 1e-16) are drawn at 1e-16.
+    Writes ``spin1.png`` and ``spin1.pdf`` into ``out_dir`` (atomically, in the shared
+    style of :mod:`spinsync.figures.style`) and returns their paths. Values below
+    :data:`PLOT_FLOOR` (zero to rounding) are drawn at it.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..figures.style import paper_style, save_figure
 
     u = np.logspace(-2, 1, 25) if couplings is None else np.asarray(couplings, dtype=float)
-    data = spin1_sweep(u)
-    floor = 1e-16
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), constrained_layout=True)
-    styles = {"gain-damping/xxz": ("C0", "-"), "gain-damping/xyz": ("C0", "--"),
-              "roulet-bruder/xxz": ("C3", "-"), "roulet-bruder/xyz": ("C3", "--")}
-    for key, vals in data.items():
-        color, ls = styles[key]
-        scheme, label = key.split("/")
-        name = f"{'J±' if scheme == 'gain-damping' else 'J±Jᶻ'} ({scheme}), {label.upper()}"
-        axes[0].loglog(u, np.maximum(vals["correlation"], floor), color=color, ls=ls, label=name)
-        axes[1].loglog(u, np.maximum(vals["infidelity"], floor), color=color, ls=ls, label=name)
-    axes[0].set_ylabel(r"max $|\langle J^\alpha_1 J^\beta_2\rangle_c|$")
-    axes[1].set_ylabel(r"$1 - F(\rho_{ss}, \rho_0)$")
-    for ax in axes:
-        ax.set_xlabel(r"coupling $U^x$ ($U^y = U^x$ or $U^x/2$, $U^z = 0.5$)")
-    axes[0].legend(fontsize=7)
-    fig.suptitle(r"Two spin-1 sites, $\gamma^g = 1$, $\gamma^d = 0.5$ on both")
-    out_dir = Path(out_dir)
-    paths = []
-    for ext in ("png", "pdf"):
-        target = out_dir / f"spin1.{ext}"
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, format=ext, dpi=150)
-        paths.append(target)
-    plt.close(fig)
-    return paths
+    with paper_style():
+        return save_figure(draw_spin1(u, spin1_sweep(u)), out_dir, "spin1")
