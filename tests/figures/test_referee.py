@@ -31,7 +31,7 @@ from spinsync.figures.fig1 import draw_fidelity, draw_figS1
 from spinsync.figures.fig2 import draw_fig2a, draw_fig2b, eq7_ridge, fig2b_network
 from spinsync.figures.fig3 import draw_fig3
 from spinsync.figures.style import paper_style
-from spinsync.sync import two_qubit_flipflop
+from spinsync.measures.sync import two_qubit_flipflop
 from spinsync.theory.spin1 import SCHEME_NAMES, draw_spin1
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -272,9 +272,9 @@ import sys, matplotlib
 import numpy as np
 from spinsync.figures import Options, reproduce
 from spinsync.theory.spin1 import plot_spin1
-from spinsync.evolution_output import plot_evolution
+from spinsync.dynamics.output import plot_evolution
 from spinsync.dynamics import evolve
-from spinsync.initial_states import initial_state
+from spinsync.states import initial_state
 from spinsync.io import load_model
 reproduce(["fig2a"], {str(tmp_path)!r}, Options(quick=True, workers=1))
 plot_spin1({str(tmp_path)!r}, couplings=np.array([0.1, 1.0]))
