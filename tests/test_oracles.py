@@ -27,8 +27,6 @@ from tests.oracles import (
     SM, SP, SX, SY, SZ, I2,
     DenseModel,
     dense_evolve,
-    dense_steady,
-    embed,
     partial_trace_dims,
     prosen_current_dense,
     prosen_current_n2,
