@@ -28,7 +28,7 @@ from .direct import solve_direct
 from .gmres import solve_gmres
 from .plan import make_plan, terms_of
 from .results import SteadyStateResult
-from .uniqueness import check_uniqueness
+from .uniqueness import certified_unique, check_uniqueness
 
 __all__ = ["steady_state", "choose_method", "solve_analytic", "METHODS", "register_method",
            "DIRECT_MAX_DIM"]
@@ -116,9 +116,29 @@ def choose_method(model: Any, symmetry: str = "auto") -> str:
 
 
 def _choose(model: Any, plan: Any, symmetry: str) -> str:
+    """Analytic when ρ₀ is steady and the steady state is certainly unique; otherwise an exact
+    solver, which also checks uniqueness (GMRES starts from ρ₀ when it is steady, so that
+    costs one solve: the check from a second start). Only when no exact solver fits is an
+    uncertified ρ₀ returned, and then its result says that uniqueness was not verified."""
+    numeric = "direct" if plan.sector_dim <= DIRECT_MAX_DIM else "gmres"
     if symmetry in ("auto", None) and product_state_is_steady(model):
-        return "analytic"
-    return "direct" if plan.sector_dim <= DIRECT_MAX_DIM else "gmres"
+        if certified_unique(plan.terms) or not _fits(numeric, plan):
+            return "analytic"
+    return numeric
+
+
+def _fits(method: str, plan: Any) -> bool:
+    """Whether ``method`` would pass its memory check for this plan."""
+    from ..resources import MEMORY_FRACTION, available_memory
+    from .direct import direct_memory_estimate
+    from .gmres import MIN_RESTART, gmres_memory_estimate
+
+    dim = plan.sector_dim
+    if method == "direct":
+        need = direct_memory_estimate(dim, dim * plan.nnz_per_row())
+    else:
+        need = gmres_memory_estimate(dim, MIN_RESTART)
+    return need <= MEMORY_FRACTION * available_memory()
 
 
 _OPTIONS = {
@@ -150,6 +170,17 @@ def solve_analytic(model: Any) -> SteadyStateResult:
             "use --method auto or direct"
         )
     state = product_state(model)
+    terms = terms_of(model)
+    certified = certified_unique(terms)
+    info: dict[str, Any] = {
+        "time": time.perf_counter() - start,
+        "reason": "L[ρ₀] = 0 (exact residual)",
+        "uniqueness": "certified" if certified else "not verified",
+    }
+    if not certified:
+        info["warning"] = ("ρ₀ is a steady state, but uniqueness is not certified for this "
+                           "model and was not checked (no exact solver fits); another steady "
+                           "state may exist")
     return SteadyStateResult(
         state=state,
         network=model,
@@ -157,8 +188,8 @@ def solve_analytic(model: Any) -> SteadyStateResult:
         residual=product_residual(model),
         checks=check_state(state),
         nogo=nogo_conditions_hold(model),
-        info={"time": time.perf_counter() - start, "reason": "L[ρ₀] = 0 (exact residual)"},
-        symmetry=terms_of(model).symmetry,
+        info=info,
+        symmetry=terms.symmetry,
     )
 
 

@@ -117,14 +117,10 @@ def check_uniqueness(terms: Terms) -> None:
     bad = isolated_sites(terms)
     if bad:
         shown = ", ".join(str(j) for j in bad[:8]) + (" …" if len(bad) > 8 else "")
-        if terms.convention == "qubits":
-            raise ModelError(
-                f"qubit {shown}: gain + damping = 0 with no dephasing and no collective channel, "
-                "and no bond with a flip term (ux or uy ≠ 0) to a dissipated qubit, so the "
-                "steady state is not unique; give it a rate, a collective channel or such a bond"
-            )
+        what = (f"qubit {shown}: gain + damping = 0, no dephasing, no collective channel"
+                if terms.convention == "qubits" else f"site {shown}: no dissipation")
         raise ModelError(
-            f"site {shown}: no dissipation and no bond with a flip term (ux or uy ≠ 0) to a "
-            "dissipated site, so the steady state is not unique; give it a rate, a "
-            "collective channel or such a bond"
+            f"{what}, and no bond with a flip term (ux or uy ≠ 0) to a dissipated site: "
+            f"site {shown} keeps whatever state it starts in, so the steady state is not "
+            "unique; give it a rate, a collective channel or such a bond"
         )
