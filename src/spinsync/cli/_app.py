@@ -1,16 +1,23 @@
-"""The Typer application and the shared error → exit-code policy."""
+"""The Typer application and the shared error → exit-code policy.
+
+This module and the command modules import only the standard library and typer at
+import time: ``spinsync --help`` must not pay for numpy, scipy, xarray or rich. Each
+command imports what it needs inside its function body.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
 import sys
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-import numpy as np
 import typer
 
 from ..errors import MemoryLimitError, ModelError, NumericalError, SpinsyncError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="spinsync",
@@ -18,6 +25,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain (click) help: flags are listed as flags (typer's rich panels print every
+    # boolean flag as `--json <bool>`, although `--json true` is refused), and the help
+    # needs no rich import.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 EXIT_INVALID = 2
@@ -49,19 +61,30 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def console() -> "Console":
+    """A rich console for stdout."""
+    from rich.console import Console
+
+    return Console()
+
+
 def to_jsonable(obj: Any) -> Any:
     """numpy scalars/arrays → Python types, recursively."""
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
+    if type(obj).__module__ != "numpy":
+        return obj
+    import numpy as np
+
     if isinstance(obj, np.ndarray):
         return to_jsonable(obj.tolist())
-    if isinstance(obj, (np.floating,)):
+    if isinstance(obj, np.floating):
         return float(obj)
-    if isinstance(obj, (np.integer,)):
+    if isinstance(obj, np.integer):
         return int(obj)
-    if isinstance(obj, (np.bool_,)):
+    if isinstance(obj, np.bool_):
         return bool(obj)
     return obj
 

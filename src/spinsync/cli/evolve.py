@@ -5,30 +5,33 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
-from ..dynamics import DEFAULT_RTOL, Callback, EvolutionResult, evolve
-from ..errors import ModelError
-from ..initial_states import INITIAL_STATE_NAMES, initial_state
-from ..io import load_model
-from ._app import app, handle_errors, print_json
+from ._app import app, console, handle_errors, print_json
+
+if TYPE_CHECKING:
+    from ..dynamics import Callback, EvolutionResult
 
 #: Rows of the human-readable time table (evenly subsampled).
 MAX_ROWS_SHOWN = 11
 
+#: ``spinsync.initial_states.INITIAL_STATE_NAMES`` and ``spinsync.dynamics.DEFAULT_RTOL``,
+#: repeated so that ``--help`` imports neither module (tests/cli/test_help.py keeps them equal).
+INITIAL_STATE_NAMES = ("ghz", "up", "down", "random", "random-mixed")
+DEFAULT_RTOL = 1e-8
+
 
 @contextlib.contextmanager
-def _progress_bar(total: int, enabled: bool) -> Iterator[Callback | None]:
+def _progress_bar(total: int, enabled: bool) -> Iterator["Callback | None"]:
     """A bar over output times on stderr (transient); None when off or not a terminal."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     with Progress(
         TextColumn("evolving"), BarColumn(), TextColumn("t = {task.fields[t]:.4g}"),
         TimeElapsedColumn(), TimeRemainingColumn(),
@@ -60,6 +63,13 @@ def evolve_command(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Evolve MODEL's master equation from an initial state; report F[ρ(t), ρ₀], C_αβ, ⟨σᶻ_j⟩."""
+    import numpy as np
+
+    from ..dynamics import evolve
+    from ..errors import ModelError
+    from ..initial_states import initial_state
+    from ..io import load_model
+
     if not np.isfinite(t_max) or t_max <= 0:
         raise ModelError(f"--t-max = {t_max!r}: must be finite and > 0")
     if points < 2:
@@ -86,15 +96,18 @@ def evolve_command(
     _print_summary(model, initial, result)
 
 
-def _print_summary(model: Path, initial: str, result: EvolutionResult) -> None:
-    console = Console()
+def _print_summary(model: Path, initial: str, result: "EvolutionResult") -> None:
+    import numpy as np
+    from rich.table import Table
+
+    screen = console()
     info = result.info
     head = Table(title=f"Evolution of {model} from {initial}", show_header=False)
     head.add_row("qubits", str(result.network.n))
     head.add_row("method", f"{info['method']} + {info['integrator']} (rtol {info['rtol']:.0e}, atol {info['atol']:.1e})")
     head.add_row("sectors (q: dimension)", ", ".join(f"{q}: {d}" for q, d in info["sector_dims"].items()))
     head.add_row("time", f"{info['time']:.2f} s")
-    console.print(head)
+    screen.print(head)
     table = Table(title="Observables (C_αβ of supplement Eq. S6)")
     for col in ("t", "F[ρ(t), ρ₀]", "Re C₊₋", "Im C₊₋", "|C₊₊|", "S_t", "Σ⟨σᶻ_j⟩"):
         table.add_column(col, justify="right")
@@ -110,4 +123,4 @@ def _print_summary(model: Path, initial: str, result: EvolutionResult) -> None:
             f"{result.sync_total[i]:.4e}",
             f"{result.magnetization[i].sum():+.6f}",
         )
-    console.print(table)
+    screen.print(table)

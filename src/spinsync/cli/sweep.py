@@ -8,7 +8,6 @@ from typing import Optional
 
 import typer
 
-from ..sweeps import load_sweep, run_sweep
 from ._app import app, fail, handle_errors, print_json
 
 EXIT_INTERRUPTED = 130
@@ -31,6 +30,8 @@ def sweep(
     Finished chunks are saved in .sweep-FILE.nc/ beside the output as they complete;
     re-running the same command after a crash or kill computes only the missing points.
     """
+    from ..sweeps import load_sweep, run_sweep
+
     spec = load_sweep(sweep_file)
     try:
         report = run_sweep(spec, out, workers=workers, scheduler=scheduler, progress=progress)
