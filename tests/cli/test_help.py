@@ -52,8 +52,9 @@ def test_help_imports_nothing_heavy() -> None:
 
 
 def _wall(*args: str) -> float:
+    """Best of five wall times (the least disturbed by other tests running in parallel)."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         start = time.perf_counter()
         subprocess.run([sys.executable, *args], capture_output=True, env=ENV, timeout=120, check=True)
         best = min(best, time.perf_counter() - start)
@@ -61,10 +62,11 @@ def _wall(*args: str) -> float:
 
 
 def test_help_costs_little_more_than_importing_the_package() -> None:
-    """``spinsync --help`` beyond ``import spinsync``: was ~0.5 s (xarray, pandas, design…)."""
+    """``spinsync --help`` beyond ``import spinsync``: was ~0.5 s (xarray, pandas, design…),
+    is ~0.03 s; the bound leaves room for a loaded machine."""
     package = _wall("-c", "import spinsync")
     help_ = _wall("-m", "spinsync", "--help")
-    assert help_ - package < 0.15, (help_, package)
+    assert help_ - package < 0.25, (help_, package)
 
 
 @pytest.mark.parametrize("args", [["-h"], ["steady", "-h"], ["sweep", "-h"]])
