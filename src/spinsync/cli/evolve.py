@@ -22,6 +22,10 @@ MAX_ROWS_SHOWN = 11
 INITIAL_STATE_NAMES = ("ghz", "up", "down", "random", "random-mixed")
 DEFAULT_RTOL = 1e-8
 
+#: Extensions of ``--out`` (NetCDF-4) and ``--plot`` (formats matplotlib writes).
+NETCDF_SUFFIXES = (".nc",)
+PLOT_SUFFIXES = (".png", ".pdf", ".svg", ".eps", ".ps", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+
 
 @contextlib.contextmanager
 def _progress_bar(total: int, enabled: bool) -> Iterator["Callback | None"]:
@@ -58,8 +62,11 @@ def evolve_command(
     rtol: float = typer.Option(DEFAULT_RTOL, "--rtol", help="DOP853 relative tolerance."),
     atol: Optional[float] = typer.Option(None, "--atol", help="Absolute tolerance (default rtol·2⁻ᴺ)."),
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write a NetCDF file (written atomically)."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Write a figure (PNG, PDF, SVG)."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE.nc",
+                                       help="Write a NetCDF file (written atomically)."),
+    plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png",
+                                        help="Write a figure: .png, .pdf, .svg, .eps, .jpg, .tif, .webp."),
+    force: bool = typer.Option(False, "--force", help="Replace existing --out and --plot files."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Evolve MODEL's master equation from an initial state; report F[ρ(t), ρ₀], C_αβ, ⟨σᶻ_j⟩."""
@@ -74,6 +81,7 @@ def evolve_command(
         raise ModelError(f"--t-max = {t_max!r}: must be finite and > 0")
     if points < 2:
         raise ModelError(f"--points = {points!r}: need at least 2 output times")
+    _check_outputs(out, plot, force)
     network = load_model(model)
     rho0 = initial_state(initial, network.n, seed=seed)
     times = np.linspace(0.0, t_max, points)
@@ -94,6 +102,17 @@ def evolve_command(
         print_json(evolution_summary(result))
         return
     _print_summary(model, initial, result)
+
+
+def _check_outputs(out: Optional[Path], plot: Optional[Path], force: bool) -> None:
+    """Both output paths, before any work (so a bad --plot cannot follow a written --out)."""
+    from ..io.atomic import check_output_file
+
+    hint = "pass --force to replace it"
+    if out is not None:
+        check_output_file(out, suffixes=NETCDF_SUFFIXES, overwrite=force, label="--out", exists_hint=hint)
+    if plot is not None:
+        check_output_file(plot, suffixes=PLOT_SUFFIXES, overwrite=force, label="--plot", exists_hint=hint)
 
 
 def _print_summary(model: Path, initial: str, result: "EvolutionResult") -> None:

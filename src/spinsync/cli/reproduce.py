@@ -25,7 +25,11 @@ def reproduce(
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
 ) -> None:
     """Reproduce the paper's figures into the --out folder: NAME.png, NAME.pdf and NAME.nc each."""
-    from ..figures import Options, reproduce as run
+    from ..figures import Options, reproduce as run, resolve_names
+    from ..io.atomic import check_output_dir
+
+    names = resolve_names(list(names or ["all"]))
+    check_output_dir(out, label="--out")
 
     summary = []
 
@@ -35,6 +39,6 @@ def reproduce(
         summary.append({"name": result.name, "seconds": seconds,
                         "files": [str(p) for p in result.files], "checks": result.checks})
 
-    run(list(names or ["all"]), out, Options(quick=quick, workers=workers, progress=progress), on_done=done)
+    run(names, out, Options(quick=quick, workers=workers, progress=progress), on_done=done)
     if json_out:
         print_json({"out": str(out), "figures": summary})

@@ -17,7 +17,8 @@ EXIT_INTERRUPTED = 130
 @handle_errors
 def sweep(
     sweep_file: Path = typer.Argument(..., metavar="SWEEP.toml", help="Sweep file (see examples/sweeps/)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output NetCDF file."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="FILE.nc", help="Output NetCDF file (.nc)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing output file."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1,
                                           help="Local worker processes (default: usable CPUs)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler",
@@ -29,15 +30,23 @@ def sweep(
 
     Finished chunks are saved in .sweep-FILE.nc/ beside the output as they complete;
     re-running the same command after a crash or kill computes only the missing points.
+    An existing FILE.nc is replaced only with --force.
     """
-    from ..sweeps import load_sweep, run_sweep
+    from ..io.atomic import check_output_file
+
+    check_output_file(out, suffixes=(".nc",), overwrite=force, label="--out",
+                      exists_hint="pass --force to replace it")
+    from ..sweeps import checkpoint_dir, load_sweep, run_sweep
 
     spec = load_sweep(sweep_file)
     try:
-        report = run_sweep(spec, out, workers=workers, scheduler=scheduler, progress=progress)
+        report = run_sweep(spec, out, workers=workers, scheduler=scheduler, progress=progress,
+                           overwrite=force)
     except KeyboardInterrupt:
-        fail(f"interrupted; finished chunks are saved in .sweep-{out.name}/, "
-             "re-run the same command to resume", EXIT_INTERRUPTED)
+        if checkpoint_dir(out).exists():
+            fail(f"interrupted; finished chunks are saved in {checkpoint_dir(out)}/, "
+                 "re-run the same command to resume", EXIT_INTERRUPTED)
+        fail("interrupted before any chunk finished; nothing was saved", EXIT_INTERRUPTED)
         return
     except OSError as exc:
         fail(f"{exc}", 1)

@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 import numpy as np
 from numpy.typing import NDArray
 
+from ..io.atomic import check_output_file
 from .batch import RESULT_KEYS, sector_dimension
 from .dataset import CHECK_TOLERANCE, build_dataset, write_netcdf
 from .spec import BATCH_SECONDS_PER_D3, SweepSpec
@@ -31,6 +32,9 @@ __all__ = ["run_sweep", "SweepReport", "default_workers"]
 #: Below this much estimated work the pool's start-up (~1 s per spawned process) costs
 #: more than it saves, so the chunks run in this process.
 SERIAL_BELOW_SECONDS = 3.0
+
+#: Extensions of the sweep output: it is NetCDF, whatever the name says.
+NETCDF_SUFFIXES = (".nc",)
 
 #: Chunks kept in flight per local worker (keeps memory bounded on huge sweeps).
 IN_FLIGHT_PER_WORKER = 2
@@ -80,6 +84,7 @@ def run_sweep(
     scheduler: str | None = None,
     progress: bool | ProgressHook = True,
     keep_checkpoint: bool = False,
+    overwrite: bool = True,
 ) -> SweepReport:
     """Compute ``spec`` and write the NetCDF file ``out`` (resuming saved chunks).
 
@@ -99,67 +104,85 @@ def run_sweep(
         receiving the number of points finished by each chunk.
     keep_checkpoint
         Keep the checkpoint folder after the output is written.
+    overwrite
+        Whether an existing ``out`` may be replaced (else :class:`OutputPathError`).
 
     Returns
     -------
     SweepReport
+
+    Raises
+    ------
+    OutputPathError
+        Before any work, if ``out`` cannot be written (a folder, a path under a file, an
+        unwritable place, an extension other than ``.nc``, or an existing file without
+        ``overwrite``).
+
+    A run that fails or is interrupted before saving any chunk leaves no checkpoint
+    folder behind; one that saved chunks keeps them for the next run to resume.
     """
     t0 = time.perf_counter()
-    out = Path(out)
+    out = check_output_file(out, suffixes=NETCDF_SUFFIXES, overwrite=overwrite, label="sweep output")
     solver = spec.resolved_solver()
     xxz = spec.xxz
     chunk = spec.resolved_chunk_size()
     nchunks = -(-spec.size // chunk)
+    fresh = not checkpoint_dir(out).exists()
     store = CheckpointStore(
         checkpoint_dir(out), spec.fingerprint(),
         {"name": spec.name, "points": spec.size, "chunk_size": chunk, "chunks": nchunks, "output": out.name},
     )
-    results: dict[int, dict[str, NDArray]] = {}
-    for i in store.saved():
-        if i < nchunks and (loaded := store.load(i)) is not None:
-            results[i] = loaded
-    resumed = len(results)
-    missing = [i for i in range(nchunks) if i not in results]
-    report = SweepReport(str(out), spec.size, nchunks, resumed, len(missing), 0.0, "serial", 1)
-    if store.discarded:
-        report.notes.append(f"discarded {store.discarded} checkpoint chunks of a different sweep")
+    try:
+        results: dict[int, dict[str, NDArray]] = {}
+        for i in store.saved():
+            if i < nchunks and (loaded := store.load(i)) is not None:
+                results[i] = loaded
+        resumed = len(results)
+        missing = [i for i in range(nchunks) if i not in results]
+        report = SweepReport(str(out), spec.size, nchunks, resumed, len(missing), 0.0, "serial", 1)
+        if store.discarded:
+            report.notes.append(f"discarded {store.discarded} checkpoint chunks of a different sweep")
 
-    done_points = sum(int(r["fidelity"].size) for r in results.values())
-    with _progress(progress, spec, done_points) as advance:
-        def finished(index: int, res: dict[str, NDArray], seconds: float) -> None:
-            store.save(index, res)
-            results[index] = res
-            report.compute_seconds += seconds
-            advance(int(res["fidelity"].size))
+        done_points = sum(int(r["fidelity"].size) for r in results.values())
+        with _progress(progress, spec, done_points) as advance:
+            def finished(index: int, res: dict[str, NDArray], seconds: float) -> None:
+                store.save(index, res)
+                results[index] = res
+                report.compute_seconds += seconds
+                advance(int(res["fidelity"].size))
 
-        tasks = _tasks(spec, missing, chunk, solver, xxz)
-        if missing and scheduler:
-            report.mode = "dask"
-            report.workers = _run_dask(scheduler, tasks, finished, spec.fingerprint()[:10])
-        elif missing:
-            nworkers = min(workers or default_workers(), len(missing))
-            dim = sector_dimension(spec.base.n, xxz)
-            estimate = BATCH_SECONDS_PER_D3 * dim**3 * sum(
-                min((i + 1) * chunk, spec.size) - i * chunk for i in missing)
-            if nworkers <= 1 or (workers is None and estimate < SERIAL_BELOW_SECONDS):
-                for task in tasks:
-                    finished(*solve_chunk(task))
-            else:
-                report.mode, report.workers = "processes", nworkers
-                _run_local(nworkers, tasks, finished)
+            tasks = _tasks(spec, missing, chunk, solver, xxz)
+            if missing and scheduler:
+                report.mode = "dask"
+                report.workers = _run_dask(scheduler, tasks, finished, spec.fingerprint()[:10])
+            elif missing:
+                nworkers = min(workers or default_workers(), len(missing))
+                dim = sector_dimension(spec.base.n, xxz)
+                estimate = BATCH_SECONDS_PER_D3 * dim**3 * sum(
+                    min((i + 1) * chunk, spec.size) - i * chunk for i in missing)
+                if nworkers <= 1 or (workers is None and estimate < SERIAL_BELOW_SECONDS):
+                    for task in tasks:
+                        finished(*solve_chunk(task))
+                else:
+                    report.mode, report.workers = "processes", nworkers
+                    _run_local(nworkers, tasks, finished)
 
-    merged = {k: np.concatenate([results[i][k] for i in range(nchunks)]) for k in RESULT_KEYS}
-    report.failed_checks = int(np.sum(merged["min_eigenvalue"] < -CHECK_TOLERANCE))
-    if report.failed_checks:
-        report.notes.append(
-            f"{report.failed_checks} points have a steady state with an eigenvalue below "
-            f"-{CHECK_TOLERANCE:g} (see min_eigenvalue)")
-    dataset = build_dataset(spec, merged, created=store.created)
-    write_netcdf(dataset, out)
-    if not keep_checkpoint:
-        store.remove()
-    report.seconds = time.perf_counter() - t0
-    return report
+        merged = {k: np.concatenate([results[i][k] for i in range(nchunks)]) for k in RESULT_KEYS}
+        report.failed_checks = int(np.sum(merged["min_eigenvalue"] < -CHECK_TOLERANCE))
+        if report.failed_checks:
+            report.notes.append(
+                f"{report.failed_checks} points have a steady state with an eigenvalue below "
+                f"-{CHECK_TOLERANCE:g} (see min_eigenvalue)")
+        dataset = build_dataset(spec, merged, created=store.created)
+        write_netcdf(dataset, out)
+        if not keep_checkpoint:
+            store.remove()
+        report.seconds = time.perf_counter() - t0
+        return report
+    except BaseException:
+        if fresh and not store.saved():
+            store.remove()  # nothing to resume from: leave nothing behind
+        raise
 
 
 def _run_local(nworkers: int, tasks: Iterator[ChunkTask],
