@@ -7,10 +7,12 @@ command imports what it needs inside its function body.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import signal
 import sys
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 import typer
 
@@ -34,6 +36,9 @@ app = typer.Typer(
 
 EXIT_INVALID = 2
 EXIT_NUMERICAL = 1
+#: After Ctrl-C (SIGINT) and after ``kill`` (SIGTERM): 128 + the signal's number.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,6 +49,36 @@ def fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so that both stop a command alike."""
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While the CLI runs, SIGTERM raises :class:`Terminated` in the main thread.
+
+    The first SIGTERM starts the same orderly stop as Ctrl-C (a sweep stops its workers;
+    finished chunks are already saved); further ones are ignored until that completes.
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """("terminated", 143) for SIGTERM, ("interrupted", 130) for Ctrl-C."""
+    if isinstance(exc, Terminated):
+        return "terminated", EXIT_TERMINATED
+    return "interrupted", EXIT_INTERRUPTED
+
+
 def handle_errors(fn: F) -> F:
     """Map spinsync's exceptions to the CLI's exit codes, without tracebacks."""
 
@@ -51,6 +86,9 @@ def handle_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            what, code = interrupted(exc)
+            fail(what, code)
         except (ModelError, MemoryLimitError) as exc:
             fail(str(exc), EXIT_INVALID)
         except NumericalError as exc:
