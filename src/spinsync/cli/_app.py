@@ -99,11 +99,20 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Width of the console when stdout is a pipe or a file. Rich then assumes 80 columns
+#: (or $COLUMNS) and squeezes wide tables until numbers lose their exponents
+#: ("+1.708e-…"); tables are only as wide as their content, so a wide console adds
+#: no padding.
+PIPE_WIDTH = 1000
+
+
 def console() -> "Console":
-    """A rich console for stdout."""
+    """A rich console for stdout; on a pipe or file, one wide enough that nothing is cut."""
     from rich.console import Console
 
-    return Console()
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=PIPE_WIDTH)
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -22,6 +22,10 @@ MAX_ROWS_SHOWN = 11
 INITIAL_STATE_NAMES = ("ghz", "up", "down", "random", "random-mixed")
 DEFAULT_RTOL = 1e-8
 
+#: Initial-state names (after lower-casing, ``_`` → ``-``) that draw from ``--seed``; as
+#: ``spinsync.initial_states.initial_state`` spells them (tests/cli/test_evolve_output.py).
+RANDOM_INITIAL_STATES = frozenset({"random", "random-pure", "haar", "random-mixed", "mixed"})
+
 #: Extensions of ``--out`` (NetCDF-4) and ``--plot`` (formats matplotlib writes).
 NETCDF_SUFFIXES = (".nc",)
 PLOT_SUFFIXES = (".png", ".pdf", ".svg", ".eps", ".ps", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
@@ -55,7 +59,8 @@ def _progress_bar(total: int, enabled: bool) -> Iterator["Callback | None"]:
 def evolve_command(
     model: Path = typer.Argument(..., help="TOML model file (see examples/)."),
     initial: str = typer.Option("ghz", "--initial", "-i", help=" | ".join(INITIAL_STATE_NAMES)),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the random initial states."),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", min=0, help="Seed of the random initial states (default: a fresh one, reported)."),
     t_max: float = typer.Option(..., "--t-max", help="Last output time (model's inverse rate unit)."),
     points: int = typer.Option(101, "--points", help="Output times, evenly spaced in [0, t-max]."),
     method: str = typer.Option("auto", "--method", "-m", help="auto | sparse | matrix-free"),
@@ -83,6 +88,7 @@ def evolve_command(
         raise ModelError(f"--points = {points!r}: need at least 2 output times")
     _check_outputs(out, plot, force)
     network = load_model(model)
+    seed = _seed_used(initial, seed)
     rho0 = initial_state(initial, network.n, seed=seed)
     times = np.linspace(0.0, t_max, points)
     with _progress_bar(points, progress) as callback:
@@ -99,9 +105,21 @@ def evolve_command(
     if json_out:
         from ..evolution_output import evolution_summary
 
-        print_json(evolution_summary(result))
+        print_json({**evolution_summary(result), "initial": initial, "seed": seed})
         return
-    _print_summary(model, initial, result)
+    _print_summary(model, initial, seed, result)
+
+
+def _seed_used(initial: str, seed: Optional[int]) -> Optional[int]:
+    """The seed a random initial state is drawn from: ``--seed``, or a fresh one (so that
+    the run can be repeated); None for the deterministic states, which use no seed."""
+    if initial.lower().replace("_", "-") not in RANDOM_INITIAL_STATES:
+        return None
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbelow(2**32)
+    return seed
 
 
 def _check_outputs(out: Optional[Path], plot: Optional[Path], force: bool) -> None:
@@ -115,7 +133,7 @@ def _check_outputs(out: Optional[Path], plot: Optional[Path], force: bool) -> No
         check_output_file(plot, suffixes=PLOT_SUFFIXES, overwrite=force, label="--plot", exists_hint=hint)
 
 
-def _print_summary(model: Path, initial: str, result: "EvolutionResult") -> None:
+def _print_summary(model: Path, initial: str, seed: Optional[int], result: "EvolutionResult") -> None:
     import numpy as np
     from rich.table import Table
 
@@ -123,6 +141,8 @@ def _print_summary(model: Path, initial: str, result: "EvolutionResult") -> None
     info = result.info
     head = Table(title=f"Evolution of {model} from {initial}", show_header=False)
     head.add_row("qubits", str(result.network.n))
+    if seed is not None:
+        head.add_row("seed", f"{seed} (repeat with --seed {seed})")
     head.add_row("method", f"{info['method']} + {info['integrator']} (rtol {info['rtol']:.0e}, atol {info['atol']:.1e})")
     head.add_row("sectors (q: dimension)", ", ".join(f"{q}: {d}" for q, d in info["sector_dims"].items()))
     head.add_row("time", f"{info['time']:.2f} s")
