@@ -74,6 +74,14 @@ def test_help_costs_little_more_than_importing_the_package() -> None:
     assert help_ - package < 0.2, (help_, package)
 
 
+def test_steady_small_model_costs_little_more_than_importing_the_package() -> None:
+    """``steady`` on two qubits: was ~0.45 s of CPU over ``import spinsync``, is ~0.05 s."""
+    model = Path(__file__).resolve().parents[2] / "examples" / "two_qubit.toml"
+    package = _cpu("-c", "import spinsync")
+    steady = _cpu("-m", "spinsync", "steady", str(model))
+    assert steady - package < 0.25, (steady, package)
+
+
 @pytest.mark.parametrize("args", [["-h"], ["steady", "-h"], ["sweep", "-h"]])
 def test_short_help(args: list[str]) -> None:
     res = runner.invoke(app, args)
