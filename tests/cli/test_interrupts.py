@@ -11,7 +11,16 @@ from typer.testing import CliRunner
 from spinsync.cli import app
 from spinsync.cli._app import Terminated, sigterm_as_interrupt
 
-MODEL = "[qubits]\ngain = [1.0, 0.2]\ndamping = [0.5, 1.0]\n[couplings]\ntopology = \"all-to-all\"\nux = 1\nuy = 1\nuz = 1\n"
+MODEL = """
+[qubits]
+gain = [1.0, 0.2]
+damping = [0.5, 1.0]
+[couplings]
+topology = "all-to-all"
+ux = 1
+uy = 1
+uz = 1
+"""
 
 
 @pytest.mark.parametrize("exc, code, word", [(KeyboardInterrupt, 130, "interrupted"),

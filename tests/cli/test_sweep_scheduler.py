@@ -43,7 +43,7 @@ def test_malformed_address_exit_2_at_once(tmp_path: Path) -> None:
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("spinsync: error: ") and "notanaddress" in lines[0]
     assert "tcp://HOST:PORT" in lines[0] or "PROTOCOL://HOST:PORT" in lines[0]
-    assert seconds < 10  # was a 60 s hang, then a traceback
+    assert seconds < 20  # was a 60 s hang, then a traceback
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]
 
 
@@ -53,5 +53,5 @@ def test_unreachable_scheduler_exit_1_after_the_timeout(tmp_path: Path) -> None:
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
     assert "tcp://127.0.0.1:1" in lines[0] and "within 1 s" in lines[0]
-    assert seconds < 8  # 1 s timeout plus start-up; was 30 s
+    assert seconds < 15  # 1 s timeout plus start-up (seconds on a loaded machine); was 30 s
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]  # no .sweep-s.nc/

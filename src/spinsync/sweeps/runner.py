@@ -52,7 +52,9 @@ CONNECT_TIMEOUT_SECONDS = 10.0
 WORKER_STOP_SECONDS = 5.0
 
 _PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx")
-_HOST_PORT = re.compile(r"^(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(?P<port>\d{1,5})$")
+#: HOST:PORT with HOST a name or IPv4 address, or a bracketed IPv6 address.
+_HOST_PORT = re.compile(
+    r"^(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(?P<port>\d{1,5})$")
 
 ProgressHook = Callable[[int], None]
 
