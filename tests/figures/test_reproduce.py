@@ -106,3 +106,52 @@ def test_cli_reproduce_unknown_figure(tmp_path: Path) -> None:
                           env=_env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 2
     assert "fig9" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ output folder (issue 11 §2)
+def test_unknown_figure_creates_no_folder(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from spinsync.cli import app
+
+    res = CliRunner().invoke(app, ["reproduce", "nonesuch", "--out", str(tmp_path / "figs2")])
+    assert res.exit_code == 2 and "nonesuch" in res.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("where, needle", [("afile", "is a file"), ("afile/figs", "is a file, not a folder")])
+def test_reproduce_out_must_be_a_folder(tmp_path: Path, where: str, needle: str,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    import spinsync.figures
+    from spinsync.cli import app
+
+    monkeypatch.setattr(spinsync.figures, "_registry", lambda: pytest.fail("made before checking"))
+    (tmp_path / "afile").write_text("x")
+    res = CliRunner().invoke(app, ["reproduce", "fig2a", "--out", str(tmp_path / where)])
+    assert res.exit_code == 2, res.output
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and "--out" in lines[0] and needle in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_reproduce_unwritable_folder(unwritable_dir: Path) -> None:
+    from typer.testing import CliRunner
+
+    from spinsync.cli import app
+
+    res = CliRunner().invoke(app, ["reproduce", "fig2a", "--out", str(unwritable_dir / "figs")])
+    assert res.exit_code == 2 and "cannot write in" in res.stderr
+
+
+def test_failed_figure_leaves_no_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spinsync.figures
+
+    def broken(out, options):
+        raise RuntimeError("figure failed")
+
+    monkeypatch.setattr(spinsync.figures, "_registry", lambda: {"fig2a": broken})
+    with pytest.raises(RuntimeError):
+        reproduce(["fig2a"], tmp_path / "new" / "figs", Options(quick=True, workers=1))
+    assert list(tmp_path.iterdir()) == []

@@ -1,16 +1,25 @@
-"""The Typer application and the shared error → exit-code policy."""
+"""The Typer application and the shared error → exit-code policy.
+
+This module and the command modules import only the standard library and typer at
+import time: ``spinsync --help`` must not pay for numpy, scipy, xarray or rich. Each
+command imports what it needs inside its function body.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import signal
 import sys
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
-import numpy as np
 import typer
 
 from ..errors import MemoryLimitError, ModelError, NumericalError, SpinsyncError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="spinsync",
@@ -18,10 +27,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain (click) help: flags are listed as flags (typer's rich panels print every
+    # boolean flag as `--json <bool>`, although `--json true` is refused), and the help
+    # needs no rich import.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 EXIT_INVALID = 2
 EXIT_NUMERICAL = 1
+#: After Ctrl-C (SIGINT) and after ``kill`` (SIGTERM): 128 + the signal's number.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +49,36 @@ def fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so that both stop a command alike."""
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While the CLI runs, SIGTERM raises :class:`Terminated` in the main thread.
+
+    The first SIGTERM starts the same orderly stop as Ctrl-C (a sweep stops its workers;
+    finished chunks are already saved); further ones are ignored until that completes.
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """("terminated", 143) for SIGTERM, ("interrupted", 130) for Ctrl-C."""
+    if isinstance(exc, Terminated):
+        return "terminated", EXIT_TERMINATED
+    return "interrupted", EXIT_INTERRUPTED
+
+
 def handle_errors(fn: F) -> F:
     """Map spinsync's exceptions to the CLI's exit codes, without tracebacks."""
 
@@ -39,6 +86,9 @@ def handle_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            what, code = interrupted(exc)
+            fail(what, code)
         except (ModelError, MemoryLimitError) as exc:
             fail(str(exc), EXIT_INVALID)
         except NumericalError as exc:
@@ -49,19 +99,39 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Width of the console when stdout is a pipe or a file. Rich then assumes 80 columns
+#: (or $COLUMNS) and squeezes wide tables until numbers lose their exponents
+#: ("+1.708e-…"); tables are only as wide as their content, so a wide console adds
+#: no padding.
+PIPE_WIDTH = 1000
+
+
+def console() -> "Console":
+    """A rich console for stdout; on a pipe or file, one wide enough that nothing is cut."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=PIPE_WIDTH)
+
+
 def to_jsonable(obj: Any) -> Any:
     """numpy scalars/arrays → Python types, recursively."""
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
+    if type(obj).__module__ != "numpy":
+        return obj
+    import numpy as np
+
     if isinstance(obj, np.ndarray):
         return to_jsonable(obj.tolist())
-    if isinstance(obj, (np.floating,)):
+    if isinstance(obj, np.floating):
         return float(obj)
-    if isinstance(obj, (np.integer,)):
+    if isinstance(obj, np.integer):
         return int(obj)
-    if isinstance(obj, (np.bool_,)):
+    if isinstance(obj, np.bool_):
         return bool(obj)
     return obj
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..io import load_model
-from ..theory.design import design_dissipation, parse_bounds
-from ._app import app, handle_errors, print_json
+from ._app import app, console, handle_errors, print_json
 
 
 @app.command()
@@ -24,12 +20,17 @@ def design(
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
     """Choose the environment qubits' gain and damping within bounds to maximize synchronization."""
+    from rich.table import Table
+
+    from ..io import load_model
+    from ..theory.design import design_dissipation, parse_bounds
+
     network = load_model(model)
     result = design_dissipation(network, parse_bounds(bounds), memory, objective, maxiter)
     if json_out:
         print_json(result.to_dict())
         return
-    console = Console()
+    out = console()
     head = Table(title=f"Dissipation design for {model} (objective: {objective})", show_header=False)
     head.add_row("optimum", f"{result.value:.6e}")
     head.add_row("paper's heuristic (equal environment m)",
@@ -40,10 +41,10 @@ def design(
                  f"{result.reduction.difference:+.3e}, {result.reduction.fidelity:.9f}")
     head.add_row("steady states solved", str(result.evaluations))
     head.add_row("time", f"{result.seconds:.1f} s")
-    console.print(head)
+    out.print(head)
     rates = Table(title="Optimal rates")
     for col in ("j", "Γᵍ", "Γᵈ", "m_j", ""):
         rates.add_column(col, justify="right")
     for j, (g, d, m) in enumerate(zip(result.gain, result.damping, result.magnetization)):
         rates.add_row(str(j), f"{g:.4g}", f"{d:.4g}", f"{m:+.4f}", "memory (fixed)" if j == memory else "")
-    console.print(rates)
+    out.print(rates)

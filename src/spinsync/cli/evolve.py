@@ -5,30 +5,41 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
-from ..dynamics import DEFAULT_RTOL, Callback, EvolutionResult, evolve
-from ..errors import ModelError
-from ..states import INITIAL_STATE_NAMES, initial_state
-from ..io import load_model
-from ._app import app, handle_errors, print_json
+from ._app import app, console, handle_errors, print_json
+
+if TYPE_CHECKING:
+    from ..dynamics import Callback, EvolutionResult
 
 #: Rows of the human-readable time table (evenly subsampled).
 MAX_ROWS_SHOWN = 11
 
+#: ``spinsync.initial_states.INITIAL_STATE_NAMES`` and ``spinsync.dynamics.DEFAULT_RTOL``,
+#: repeated so that ``--help`` imports neither module (tests/cli/test_help.py keeps them equal).
+INITIAL_STATE_NAMES = ("ghz", "up", "down", "random", "random-mixed")
+DEFAULT_RTOL = 1e-8
+
+#: Initial-state names (after lower-casing, ``_`` → ``-``) that draw from ``--seed``; as
+#: ``spinsync.initial_states.initial_state`` spells them (tests/cli/test_evolve_output.py).
+RANDOM_INITIAL_STATES = frozenset({"random", "random-pure", "haar", "random-mixed", "mixed"})
+
+#: Extensions of ``--out`` (NetCDF-4) and ``--plot`` (formats matplotlib writes).
+NETCDF_SUFFIXES = (".nc",)
+PLOT_SUFFIXES = (".png", ".pdf", ".svg", ".eps", ".ps", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+
 
 @contextlib.contextmanager
-def _progress_bar(total: int, enabled: bool) -> Iterator[Callback | None]:
+def _progress_bar(total: int, enabled: bool) -> Iterator["Callback | None"]:
     """A bar over output times on stderr (transient); None when off or not a terminal."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     with Progress(
         TextColumn("evolving"), BarColumn(), TextColumn("t = {task.fields[t]:.4g}"),
         TimeElapsedColumn(), TimeRemainingColumn(),
@@ -48,23 +59,36 @@ def _progress_bar(total: int, enabled: bool) -> Iterator[Callback | None]:
 def evolve_command(
     model: Path = typer.Argument(..., help="TOML model file (see examples/)."),
     initial: str = typer.Option("ghz", "--initial", "-i", help=" | ".join(INITIAL_STATE_NAMES)),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the random initial states."),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", min=0, help="Seed of the random initial states (default: a fresh one, reported)."),
     t_max: float = typer.Option(..., "--t-max", help="Last output time (model's inverse rate unit)."),
     points: int = typer.Option(101, "--points", help="Output times, evenly spaced in [0, t-max]."),
     method: str = typer.Option("auto", "--method", "-m", help="auto | sparse | matrix-free"),
     rtol: float = typer.Option(DEFAULT_RTOL, "--rtol", help="DOP853 relative tolerance."),
     atol: Optional[float] = typer.Option(None, "--atol", help="Absolute tolerance (default rtol·2⁻ᴺ)."),
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write a NetCDF file (written atomically)."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Write a figure (PNG, PDF, SVG)."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE.nc",
+                                       help="Write a NetCDF file (written atomically)."),
+    plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png",
+                                        help="Write a figure: .png, .pdf, .svg, .eps, .jpg, .tif, .webp."),
+    force: bool = typer.Option(False, "--force", help="Replace existing --out and --plot files."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Evolve MODEL's master equation from an initial state; report F[ρ(t), ρ₀], C_αβ, ⟨σᶻ_j⟩."""
+    import numpy as np
+
+    from ..dynamics import evolve
+    from ..errors import ModelError
+    from ..states import initial_state
+    from ..io import load_model
+
     if not np.isfinite(t_max) or t_max <= 0:
         raise ModelError(f"--t-max = {t_max!r}: must be finite and > 0")
     if points < 2:
         raise ModelError(f"--points = {points!r}: need at least 2 output times")
+    _check_outputs(out, plot, force)
     network = load_model(model)
+    seed = _seed_used(initial, seed)
     rho0 = initial_state(initial, network.n, seed=seed)
     times = np.linspace(0.0, t_max, points)
     with _progress_bar(points, progress) as callback:
@@ -81,20 +105,48 @@ def evolve_command(
     if json_out:
         from ..dynamics.output import evolution_summary
 
-        print_json(evolution_summary(result))
+        print_json({**evolution_summary(result), "initial": initial, "seed": seed})
         return
-    _print_summary(model, initial, result)
+    _print_summary(model, initial, seed, result)
 
 
-def _print_summary(model: Path, initial: str, result: EvolutionResult) -> None:
-    console = Console()
+def _seed_used(initial: str, seed: Optional[int]) -> Optional[int]:
+    """The seed a random initial state is drawn from: ``--seed``, or a fresh one (so that
+    the run can be repeated); None for the deterministic states, which use no seed."""
+    if initial.lower().replace("_", "-") not in RANDOM_INITIAL_STATES:
+        return None
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbelow(2**32)
+    return seed
+
+
+def _check_outputs(out: Optional[Path], plot: Optional[Path], force: bool) -> None:
+    """Both output paths, before any work (so a bad --plot cannot follow a written --out)."""
+    from ..io.atomic import check_output_file
+
+    hint = "pass --force to replace it"
+    if out is not None:
+        check_output_file(out, suffixes=NETCDF_SUFFIXES, overwrite=force, label="--out", exists_hint=hint)
+    if plot is not None:
+        check_output_file(plot, suffixes=PLOT_SUFFIXES, overwrite=force, label="--plot", exists_hint=hint)
+
+
+def _print_summary(model: Path, initial: str, seed: Optional[int], result: "EvolutionResult") -> None:
+    import numpy as np
+    from rich.table import Table
+
+    screen = console()
     info = result.info
     head = Table(title=f"Evolution of {model} from {initial}", show_header=False)
     head.add_row("qubits", str(result.network.n))
+    if seed is not None:
+        head.add_row("seed", f"{seed} (repeat with --seed {seed})")
     head.add_row("method", f"{info['method']} + {info['integrator']} (rtol {info['rtol']:.0e}, atol {info['atol']:.1e})")
     head.add_row("sectors (q: dimension)", ", ".join(f"{q}: {d}" for q, d in info["sector_dims"].items()))
     head.add_row("time", f"{info['time']:.2f} s")
-    console.print(head)
+    screen.print(head)
     table = Table(title="Observables (C_αβ of supplement Eq. S6)")
     for col in ("t", "F[ρ(t), ρ₀]", "Re C₊₋", "Im C₊₋", "|C₊₊|", "S_t", "Σ⟨σᶻ_j⟩"):
         table.add_column(col, justify="right")
@@ -110,4 +162,4 @@ def _print_summary(model: Path, initial: str, result: EvolutionResult) -> None:
             f"{result.sync_total[i]:.4e}",
             f"{result.magnetization[i].sum():+.6f}",
         )
-    console.print(table)
+    screen.print(table)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..io import load_model
-from ..theory.diagnostics import diagnose
-from ..theory.uniqueness import MAX_KERNEL_QUBITS, liouvillian_kernel
-from ._app import app, handle_errors, print_json
+from ._app import app, console, handle_errors, print_json
 
 #: Bonds listed in the human-readable table (largest residual first).
 MAX_BONDS_SHOWN = 20
+
+#: ``spinsync.theory.uniqueness.MAX_KERNEL_QUBITS``, repeated here so that ``--help``
+#: does not import the theory package (tests/cli/test_help.py keeps them equal).
+MAX_KERNEL_QUBITS = 6
 
 
 @app.command()
@@ -28,6 +27,12 @@ def nogo(
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
     """Check the theorem's conditions and split L[ρ₀] per bond into its M and U terms (Eq. 5)."""
+    from rich.table import Table
+
+    from ..io import load_model
+    from ..theory.diagnostics import diagnose
+    from ..theory.uniqueness import liouvillian_kernel
+
     network = load_model(model)
     diag = diagnose(network)
     uniq = liouvillian_kernel(network) if kernel else None
@@ -37,7 +42,7 @@ def nogo(
             payload["uniqueness"] = uniq.to_dict()
         print_json(payload)
         return
-    console = Console()
+    out = console()
     head = Table(title=f"No-go diagnosis of {model}", show_header=False)
     head.add_row("qubits", str(diag.n))
     head.add_row("conditions hold", "yes" if diag.conditions_hold else "no")
@@ -47,10 +52,10 @@ def nogo(
     if uniq is not None:
         head.add_row("dim ker L (numerical)", str(uniq.kernel_dimension))
         head.add_row("singular gap / spectral gap", f"{uniq.singular_gap:.3e} / {uniq.spectral_gap:.3e}")
-    console.print(head)
+    out.print(head)
     breaking = diag.breaking_bonds
     if not breaking:
-        console.print("No bond breaks the theorem: the product state ρ₀ is the unique steady state.")
+        out.print("No bond breaks the theorem: the product state ρ₀ is the unique steady state.")
         return
     table = Table(title=f"Bonds that break it ({len(breaking)} of {len(diag.bonds)}, largest first)")
     for col in ("j", "k", "m_j", "m_k", "‖M‖", "‖U‖", "why"):
@@ -58,6 +63,6 @@ def nogo(
     for b in breaking[:MAX_BONDS_SHOWN]:
         table.add_row(str(b.j), str(b.k), f"{b.m_j:+.4f}", f"{b.m_k:+.4f}", f"{b.m_norm:.3e}",
                       f"{b.u_norm:.3e}", ", ".join(b.causes))
-    console.print(table)
-    console.print("unequal m: M term (m_j − m_k)(Uˣ + Uʸ) ≠ 0; Ux != Uy: U term (m_j + m_k)(Uˣ − Uʸ) ≠ 0 "
+    out.print(table)
+    out.print("unequal m: M term (m_j − m_k)(Uˣ + Uʸ) ≠ 0; Ux != Uy: U term (m_j + m_k)(Uˣ − Uʸ) ≠ 0 "
                   "(use --json for the full reasons)")

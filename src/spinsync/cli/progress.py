@@ -6,9 +6,6 @@ import contextlib
 import sys
 from typing import Callable, Iterator
 
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
 ProgressCallback = Callable[[int, float], None]
 
 
@@ -21,6 +18,9 @@ def solver_progress(enabled: bool = True, label: str = "solving") -> Iterator[Pr
     if not enabled or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),

@@ -5,12 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..io import load_model
-from ..theory.reduction import compare_reduction
-from ._app import app, handle_errors, print_json
+from ._app import app, console, handle_errors, print_json
 
 
 @app.command()
@@ -21,6 +17,11 @@ def reduce(
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
     """Compare S_t and the steady state of MODEL with those of its one-to-all reduction."""
+    from rich.table import Table
+
+    from ..io import load_model
+    from ..theory.reduction import compare_reduction
+
     report = compare_reduction(load_model(model), hub)
     if json_out:
         print_json(report.to_dict())
@@ -34,4 +35,4 @@ def reduce(
     table.add_row(f"Σ_k Sᵐᵃˣ_{hub}k full / reduced",
                   f"{report.hub_sync_full:.6e} / {report.hub_sync_reduced:.6e}")
     table.add_row("fidelity F(ρ_full, ρ_reduced)", f"{report.fidelity:.12f}")
-    Console().print(table)
+    console().print(table)

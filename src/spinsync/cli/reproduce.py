@@ -17,15 +17,19 @@ def reproduce(
     names: Optional[List[str]] = typer.Argument(
         None, metavar="[NAME ...|all]",
         help="Figures: fig1b fig1c figS1 fig2a fig2b fig3 spin1, or all (default)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="DIR", help="Output folder (created if missing)."),
     quick: bool = typer.Option(False, "--quick", help="Coarse grids and short times (seconds)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1,
                                           help="Local worker processes for sweeps (default: usable CPUs)."),
     progress: bool = typer.Option(False, "--progress/--no-progress", help="Sweep progress bars on stderr."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
 ) -> None:
-    """Reproduce the paper's figures into DIR (NAME.png, NAME.pdf, NAME.nc each)."""
-    from ..figures import Options, reproduce as run
+    """Reproduce the paper's figures into the --out folder: NAME.png, NAME.pdf and NAME.nc each."""
+    from ..figures import Options, reproduce as run, resolve_names
+    from ..io.atomic import check_output_dir
+
+    names = resolve_names(list(names or ["all"]))
+    check_output_dir(out, label="--out")
 
     summary = []
 
@@ -35,6 +39,6 @@ def reproduce(
         summary.append({"name": result.name, "seconds": seconds,
                         "files": [str(p) for p in result.files], "checks": result.checks})
 
-    run(list(names or ["all"]), out, Options(quick=quick, workers=workers, progress=progress), on_done=done)
+    run(names, out, Options(quick=quick, workers=workers, progress=progress), on_done=done)
     if json_out:
         print_json({"out": str(out), "figures": summary})

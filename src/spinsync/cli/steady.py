@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..io import load_model
-from ..steady.summary import steady_summary
-from ..steady import choose_method, steady_state
-from ._app import app, handle_errors, print_json
-from .progress import solver_progress
+from ._app import app, console, handle_errors, print_json
 
 #: Pairs shown in the human-readable table (largest Sᵐᵃˣ first).
 MAX_PAIRS_SHOWN = 15
@@ -27,6 +20,11 @@ def steady(
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
     """Compute the steady state of MODEL and report magnetizations, correlations, synchronization."""
+    from ..io import load_model
+    from ..steady.summary import steady_summary
+    from ..steady import choose_method, steady_state
+    from .progress import solver_progress
+
     network = load_model(model)
     chosen = choose_method(network) if method == "auto" else method
     with solver_progress(enabled=not json_out) as callback:
@@ -41,7 +39,10 @@ def steady(
 
 
 def _print_summary(model: Path, result, summary: dict) -> None:
-    console = Console()
+    import numpy as np
+    from rich.table import Table
+
+    out = console()
     head = Table(title=f"Steady state of {model}", show_header=False)
     head.add_row("qubits", str(summary["n"]))
     head.add_row("method", result.method)
@@ -52,7 +53,7 @@ def _print_summary(model: Path, result, summary: dict) -> None:
     head.add_row("S_t", f"{summary['sync_total']:.6e}")
     if "time" in result.info:
         head.add_row("time", f"{result.info['time']:.2f} s")
-    console.print(head)
+    out.print(head)
 
     n = summary["n"]
     if n <= 64:
@@ -65,7 +66,7 @@ def _print_summary(model: Path, result, summary: dict) -> None:
                 str(j), f"{net.gain[j]:.4g}", f"{net.damping[j]:.4g}",
                 f"{net.magnetization[j]:+.6f}", f"{summary['magnetization'][j]:+.6f}",
             )
-        console.print(qubits)
+        out.print(qubits)
     smax = np.asarray(summary["sync_max"])
     ff = np.asarray(summary["flipflop_re"]) + 1j * np.asarray(summary["flipflop_im"])
     j_idx, k_idx = np.triu_indices(n, 1)
@@ -78,4 +79,4 @@ def _print_summary(model: Path, result, summary: dict) -> None:
             j, k = int(j_idx[idx]), int(k_idx[idx])
             pairs.add_row(str(j), str(k), f"{abs(ff[j, k]):.4e}", f"{np.angle(ff[j, k]):+.4f}",
                           f"{smax[j, k]:.4e}")
-        console.print(pairs)
+        out.print(pairs)

@@ -8,35 +8,55 @@ from typing import Optional
 
 import typer
 
-from ..sweeps import load_sweep, run_sweep
-from ._app import app, fail, handle_errors, print_json
+from ._app import app, fail, handle_errors, interrupted, print_json
 
-EXIT_INTERRUPTED = 130
+#: ``spinsync.sweeps.runner.CONNECT_TIMEOUT_SECONDS``, repeated for --help (tests keep them equal).
+CONNECT_TIMEOUT_SECONDS = 10.0
 
 
 @app.command()
 @handle_errors
 def sweep(
     sweep_file: Path = typer.Argument(..., metavar="SWEEP.toml", help="Sweep file (see examples/sweeps/)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output NetCDF file."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="FILE.nc", help="Output NetCDF file (.nc)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing output file."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1,
                                           help="Local worker processes (default: usable CPUs)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler",
-                                            help="Address of a running dask.distributed scheduler."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="A running dask.distributed scheduler: tcp://HOST:PORT (or tls://, ws://, wss://, ucx://)."),
+    connect_timeout: float = typer.Option(CONNECT_TIMEOUT_SECONDS, "--connect-timeout", metavar="SECONDS",
+                                          help="How long to wait for the scheduler to answer."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     json_out: bool = typer.Option(False, "--json", help="Print a one-object JSON summary on stdout."),
 ) -> None:
     """Run SWEEP over its grid and write FILE.nc.
 
     Finished chunks are saved in .sweep-FILE.nc/ beside the output as they complete;
-    re-running the same command after a crash or kill computes only the missing points.
+    re-running the same command after a crash, Ctrl-C or kill computes only the missing
+    points. An existing FILE.nc is replaced only with --force. Ctrl-C and SIGTERM stop
+    the workers and exit with 130 and 143.
     """
+    from ..io.atomic import check_output_file
+
+    check_output_file(out, suffixes=(".nc",), overwrite=force, label="--out",
+                      exists_hint="pass --force to replace it")
+    from ..sweeps import checkpoint_dir, load_sweep, run_sweep
+    from ..sweeps.runner import scheduler_address
+
+    if scheduler is not None:
+        scheduler = scheduler_address(scheduler)
     spec = load_sweep(sweep_file)
     try:
-        report = run_sweep(spec, out, workers=workers, scheduler=scheduler, progress=progress)
-    except KeyboardInterrupt:
-        fail(f"interrupted; finished chunks are saved in .sweep-{out.name}/, "
-             "re-run the same command to resume", EXIT_INTERRUPTED)
+        # SIGTERM arrives as KeyboardInterrupt too (see spinsync.cli.main).
+        report = run_sweep(spec, out, workers=workers, scheduler=scheduler, progress=progress,
+                           overwrite=force, connect_timeout=connect_timeout)
+    except KeyboardInterrupt as exc:
+        what, code = interrupted(exc)
+        if checkpoint_dir(out).exists():
+            fail(f"{what}; finished chunks are saved in {checkpoint_dir(out)}/, "
+                 "re-run the same command to resume", code)
+        fail(f"{what} before any chunk finished; nothing was saved", code)
         return
     except OSError as exc:
         fail(f"{exc}", 1)

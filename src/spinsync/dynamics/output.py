@@ -13,6 +13,7 @@ supplement Eq. S6; F not squared (``docs/conventions.md``).
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 from pathlib import Path
@@ -53,7 +54,11 @@ def evolution_summary(result: EvolutionResult) -> dict[str, Any]:
 
 
 def evolution_dataset(result: EvolutionResult, attrs: dict[str, Any] | None = None) -> Any:
-    """The result as an ``xarray.Dataset`` with dimensions ``time``, ``qubit``, ``qubit_k``."""
+    """The result as an ``xarray.Dataset`` with dimensions ``time``, ``qubit``, ``qubit_k``.
+
+    Attributes: ``conventions``, ``model`` and ``info`` (JSON), ``spinsync_version``,
+    ``created`` (UTC, ISO 8601), then ``attrs`` (which may override them).
+    """
     import xarray as xr
 
     n = result.network.n
@@ -86,10 +91,15 @@ def evolution_dataset(result: EvolutionResult, attrs: dict[str, Any] | None = No
     }
     for name, text in descriptions.items():
         ds[name].attrs["description"] = text
+    from . import __version__
+
     meta = {
         "conventions": "spinsync docs/conventions.md: basis (up, down), sigma^z = diag(1, -1), qubits 0..N-1",
         "model": json.dumps(result.network.to_dict()),
         "info": json.dumps(_jsonable(result.info)),
+        # Like sweep files: the version that wrote the file and when (UTC, ISO 8601).
+        "spinsync_version": __version__,
+        "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
     }
     meta.update({k: _attr(v) for k, v in (attrs or {}).items()})
     ds.attrs.update(meta)

@@ -12,7 +12,7 @@ from typing import Callable
 
 from .common import FigureOutput, Options, remove_work
 
-__all__ = ["FIGURES", "reproduce", "Options", "FigureOutput"]
+__all__ = ["FIGURES", "reproduce", "resolve_names", "Options", "FigureOutput"]
 
 Maker = Callable[[Path, Options], FigureOutput]
 
@@ -51,19 +51,37 @@ def resolve_names(names: list[str]) -> list[str]:
 
 def reproduce(names: list[str], out_dir: str | Path, options: Options | None = None,
               on_done: Callable[[FigureOutput, float], None] | None = None) -> list[FigureOutput]:
-    """Make the figures ``names`` (or ``["all"]``) in ``out_dir``."""
+    """Make the figures ``names`` (or ``["all"]``) in ``out_dir``.
+
+    The names and the folder are checked before anything is made or created
+    (:class:`~spinsync.errors.ModelError`, :class:`~spinsync.io.atomic.OutputPathError`);
+    a run that fails leaves no empty folder behind, and keeps its ``.work`` sweep
+    checkpoints for the next run to resume.
+    """
     import time
 
+    from ..io.atomic import check_output_dir
+
     options = options or Options()
-    out = Path(out_dir)
+    chosen = resolve_names(names)
+    out = check_output_dir(out_dir, label="output folder")
+    created = [out, *out.parents]
+    created = created[: next(i for i, p in enumerate(created) if p.exists() or p == p.parent)]
     out.mkdir(parents=True, exist_ok=True)
-    makers = _registry()
-    results = []
-    for name in resolve_names(names):
-        start = time.perf_counter()
-        result = makers[name](out, options)
-        results.append(result)
-        if on_done is not None:
-            on_done(result, time.perf_counter() - start)
+    try:
+        makers = _registry()
+        results = []
+        for name in chosen:
+            start = time.perf_counter()
+            result = makers[name](out, options)
+            results.append(result)
+            if on_done is not None:
+                on_done(result, time.perf_counter() - start)
+    except BaseException:
+        for folder in created:  # the folders this run made, innermost first, if still empty
+            if any(folder.iterdir()):
+                break
+            folder.rmdir()
+        raise
     remove_work(out)
     return results
