@@ -78,7 +78,7 @@ def test_deterministic_state_records_no_seed(model: Path) -> None:
 def test_random_names_are_the_librarys() -> None:
     """The CLI's list of seeded names matches which states initial_state draws at random."""
     from spinsync.cli.evolve import RANDOM_INITIAL_STATES
-    from spinsync.initial_states import INITIAL_STATE_NAMES, initial_state
+    from spinsync.states import INITIAL_STATE_NAMES, initial_state
 
     for name in sorted(RANDOM_INITIAL_STATES | set(INITIAL_STATE_NAMES)):
         a = initial_state(name, 2, seed=1).to_dense()
@@ -108,7 +108,7 @@ def test_piped_table_keeps_whole_numbers(model: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "…" not in done.stdout, done.stdout
     from spinsync.dynamics import evolve
-    from spinsync.initial_states import ghz_state
+    from spinsync.states import ghz_state
     from spinsync.io import load_model
 
     lib = evolve(load_model(model), ghz_state(3), np.linspace(0, 1, 5))

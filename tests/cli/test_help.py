@@ -116,7 +116,7 @@ def test_help_constants_match_the_library() -> None:
     """Help texts repeat a few library constants so that --help need not import them."""
     from spinsync.cli import evolve as cli_evolve, nogo as cli_nogo
     from spinsync.dynamics import DEFAULT_RTOL
-    from spinsync.initial_states import INITIAL_STATE_NAMES
+    from spinsync.states import INITIAL_STATE_NAMES
     from spinsync.theory.uniqueness import MAX_KERNEL_QUBITS
 
     assert cli_evolve.INITIAL_STATE_NAMES == INITIAL_STATE_NAMES

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from spinsync.figures import FIGURES
+from spinsync.figures import FIGURES, Options, reproduce
 from spinsync.figures.fig2 import eq7_flipflop, fig2a_sweep, fig2b_sweep
 from spinsync.figures.fig3 import fig3_sweep
 from spinsync.sweeps import load_sweep, sweep_from_dict

@@ -17,13 +17,13 @@ if TYPE_CHECKING:
 #: Rows of the human-readable time table (evenly subsampled).
 MAX_ROWS_SHOWN = 11
 
-#: ``spinsync.initial_states.INITIAL_STATE_NAMES`` and ``spinsync.dynamics.DEFAULT_RTOL``,
+#: ``spinsync.states.INITIAL_STATE_NAMES`` and ``spinsync.dynamics.DEFAULT_RTOL``,
 #: repeated so that ``--help`` imports neither module (tests/cli/test_help.py keeps them equal).
 INITIAL_STATE_NAMES = ("ghz", "up", "down", "random", "random-mixed")
 DEFAULT_RTOL = 1e-8
 
 #: Initial-state names (after lower-casing, ``_`` → ``-``) that draw from ``--seed``; as
-#: ``spinsync.initial_states.initial_state`` spells them (tests/cli/test_evolve_output.py).
+#: ``spinsync.states.initial_state`` spells them (tests/cli/test_evolve_output.py).
 RANDOM_INITIAL_STATES = frozenset({"random", "random-pure", "haar", "random-mixed", "mixed"})
 
 #: Extensions of ``--out`` (NetCDF-4) and ``--plot`` (formats matplotlib writes).

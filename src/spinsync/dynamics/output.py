@@ -91,7 +91,7 @@ def evolution_dataset(result: EvolutionResult, attrs: dict[str, Any] | None = No
     }
     for name, text in descriptions.items():
         ds[name].attrs["description"] = text
-    from . import __version__
+    from .. import __version__
 
     meta = {
         "conventions": "spinsync docs/conventions.md: basis (up, down), sigma^z = diag(1, -1), qubits 0..N-1",
