@@ -10,6 +10,8 @@ matrix-free forms, the preconditioner) → :mod:`.steady` and :mod:`.dynamics` (
 :mod:`.measures` → :mod:`.sweeps`, :mod:`.figures`, :mod:`.theory` → :mod:`.cli`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     ConvergenceError,
     MemoryLimitError,
@@ -18,72 +20,75 @@ from .errors import (
     NumericalError,
     SpinsyncError,
 )
-from .dynamics import EvolutionResult, evolve
-from .io import load_model
-from .measures import (
-    bloch_vectors,
-    connected_correlation,
-    correlation_sums,
-    fidelity,
-    flipflop_matrix,
-    local_expectation,
-    magnetizations,
-    max_connected_correlation,
-    mutual_information,
-    pair_expectation,
-    reduced_density_matrix,
-    spin_connected_correlators,
-    spin_expectations,
-    spin_flipflop_matrix,
-    spin_max_connected_correlation,
-    von_neumann_entropy,
-)
-from .model import Collective, Network, magnetization_from_rates, rates_from_magnetization
-from .states import BlockState, ProductState
-from .steady import (
-    SteadyStateResult,
-    nogo_conditions_hold,
-    product_residual,
-    product_residual_terms,
-    product_state,
-    product_state_is_steady,
-    steady_state,
-)
-from .measures.sync import (
-    coherent_state,
-    husimi_q,
-    husimi_q_pair,
-    locked_phase,
-    s_function,
-    s_function_integrated,
-    sync_max,
-    sync_max_matrix,
-    sync_total,
-    two_qubit_flipflop,
-)
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "__version__",
+#: Public name → the module that defines it. Imported on first use (PEP 562), so
+#: ``import spinsync`` and ``spinsync --help`` stay fast; ``from spinsync import X`` and
+#: ``spinsync.X`` work as with eager imports.
+_EXPORTS: dict[str, str] = {
     # model and files
-    "Network", "Collective", "load_model", "rates_from_magnetization", "magnetization_from_rates",
+    "Network": "model", "Collective": "model", "rates_from_magnetization": "model",
+    "magnetization_from_rates": "model", "load_model": "io",
     # states and solvers
-    "BlockState", "ProductState", "steady_state", "SteadyStateResult", "evolve",
-    "EvolutionResult",
+    "BlockState": "states", "ProductState": "states", "steady_state": "steady",
+    "SteadyStateResult": "steady", "evolve": "dynamics", "EvolutionResult": "dynamics",
     # no-go theorem
-    "product_state", "nogo_conditions_hold", "product_state_is_steady",
-    "product_residual", "product_residual_terms",
+    "product_state": "steady", "nogo_conditions_hold": "steady",
+    "product_state_is_steady": "steady", "product_residual": "steady",
+    "product_residual_terms": "steady",
     # measures
-    "reduced_density_matrix", "local_expectation", "pair_expectation",
-    "connected_correlation", "bloch_vectors", "magnetizations", "flipflop_matrix",
-    "correlation_sums", "max_connected_correlation", "fidelity",
-    "spin_expectations", "spin_flipflop_matrix", "spin_connected_correlators",
-    "spin_max_connected_correlation", "von_neumann_entropy", "mutual_information",
+    "reduced_density_matrix": "measures", "local_expectation": "measures",
+    "pair_expectation": "measures", "connected_correlation": "measures",
+    "bloch_vectors": "measures", "magnetizations": "measures", "flipflop_matrix": "measures",
+    "correlation_sums": "measures", "max_connected_correlation": "measures",
+    "fidelity": "measures", "spin_expectations": "measures", "spin_flipflop_matrix": "measures",
+    "spin_connected_correlators": "measures", "spin_max_connected_correlation": "measures",
+    "von_neumann_entropy": "measures", "mutual_information": "measures",
     # synchronization
-    "coherent_state", "husimi_q", "husimi_q_pair", "s_function", "s_function_integrated",
-    "sync_max", "locked_phase", "sync_max_matrix", "sync_total", "two_qubit_flipflop",
+    "coherent_state": "measures", "husimi_q": "measures", "husimi_q_pair": "measures",
+    "s_function": "measures", "s_function_integrated": "measures", "sync_max": "measures",
+    "locked_phase": "measures", "sync_max_matrix": "measures", "sync_total": "measures",
+    "two_qubit_flipflop": "measures",
+}
+
+__all__ = [
+    "__version__", *_EXPORTS,
     # errors
     "SpinsyncError", "ModelError", "ModelFileError", "MemoryLimitError",
     "NumericalError", "ConvergenceError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'spinsync' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # the eager imports, for type checkers and IDEs
+    from .dynamics import EvolutionResult, evolve
+    from .io import load_model
+    from .measures import (
+        bloch_vectors, coherent_state, connected_correlation, correlation_sums, fidelity,
+        flipflop_matrix, husimi_q, husimi_q_pair, local_expectation, locked_phase,
+        magnetizations, max_connected_correlation, mutual_information, pair_expectation,
+        reduced_density_matrix, s_function, s_function_integrated, spin_connected_correlators,
+        spin_expectations, spin_flipflop_matrix, spin_max_connected_correlation, sync_max,
+        sync_max_matrix, sync_total, two_qubit_flipflop, von_neumann_entropy,
+    )
+    from .model import Collective, Network, magnetization_from_rates, rates_from_magnetization
+    from .states import BlockState, ProductState
+    from .steady import (
+        SteadyStateResult, nogo_conditions_hold, product_residual, product_residual_terms,
+        product_state, product_state_is_steady, steady_state,
+    )
