@@ -64,13 +64,29 @@ def test_parity_sectors_xyz(q: int) -> None:
     _assert_matches(net, sector)
 
 
-def test_chain_sparse_blocks_full_liouvillian() -> None:
-    """Full basis, one block: the matrix-free operator is the whole 4ᴺ Liouvillian."""
+@pytest.mark.parametrize("dense", [True, False])
+def test_chain_sparse_blocks_full_liouvillian(dense: bool) -> None:
+    """Full basis, one block: the matrix-free operator is the whole 4ᴺ Liouvillian, with the
+    Hamiltonian block stored dense or (forced) sparse — both branches of the products."""
     net = _network(4, 0.8, 0.8, -0.4, seed=3, bonds="chain")
     ref = full_liouvillian(net)
-    op = BlockLiouvillian(net, OperatorSector.steady(BlockBasis.build(4, "full")))
+    op = BlockLiouvillian(net, OperatorSector.steady(BlockBasis.build(4, "full")), dense=dense)
+    assert op.storage == {"dense": int(dense), "sparse": int(not dense)}
     x = _random(op.dim, 5)
     np.testing.assert_allclose(op.matvec(x), ref @ x, rtol=0, atol=RTOL * np.linalg.norm(ref @ x))
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_hermitian_form_with_sparse_blocks(dense: bool) -> None:
+    """The real Hermitian operator with dense or sparse blocks equals the sparse reference."""
+    net = _network(5, 1.5, 1.5, 0.5, seed=8, bonds="chain")
+    sector = OperatorSector.steady(BlockBasis.build(5, "magnetization"))
+    op = HermitianBlockLiouvillian(net, sector, dense=dense)
+    assert op.storage["sparse"] == (0 if dense else sector.basis.num_blocks)
+    x = _random_hermitian(sector, 3)
+    got = real_to_hermitian(sector, op.matvec(hermitian_to_real(sector, x)))
+    ref = sector_liouvillian(net, sector) @ x
+    np.testing.assert_allclose(got, ref, rtol=0, atol=RTOL * np.linalg.norm(ref))
 
 
 def test_linear_operator() -> None:

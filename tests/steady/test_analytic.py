@@ -193,15 +193,17 @@ def test_product_residual_terms_coefficients() -> None:
         ([1, 2], [4, 8], (0, 1, 3.0, 2.0, 1.0), False),  # equal m ≠ 0, XYZ
         ([1, 2], [1, 2], (0, 1, 3.0, 2.0, 1.0), True),  # m = 0, XYZ
         ([1, 2], [4, 7], (0, 1, 3.0, 3.0, 1.0), False),  # different m, XXZ
-        ([1, 2], [4, 7], (0, 1, 0.0, 0.0, 5.0), True),  # only Uᶻ: ρ₀ steady, theorem n/a
+        # Only Uᶻ: ρ₀ is steady although the theorem's conditions (equal m) fail.
+        ([1, 2], [4, 7], (0, 1, 0.0, 0.0, 5.0), False),
     ],
 )
 def test_conditions_truth_table(gain, damping, bond, nogo) -> None:
     net = Network(gain, damping, bonds=[bond])
     steady = product_state_is_steady(net)
     assert steady == (product_residual(net) == 0.0)
+    assert nogo_conditions_hold(net) == nogo
     if bond[2] or bond[3]:
-        assert nogo_conditions_hold(net) == nogo == steady
+        assert nogo == steady
     else:
         assert steady and steady_state(net).method == "analytic"
 

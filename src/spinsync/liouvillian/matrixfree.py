@@ -247,6 +247,12 @@ class BlockLiouvillian:
         return self.model
 
     @property
+    def storage(self) -> dict[str, int]:
+        """How many Hamiltonian blocks are stored dense and how many sparse."""
+        dense = sum(self._data.dense.values())
+        return {"dense": dense, "sparse": len(self._data.dense) - dense}
+
+    @property
     def dim(self) -> int:
         return self.sector.dim
 

@@ -287,6 +287,7 @@ def solve_gmres(
             "backend": be.name,
             "memory_estimate": format_bytes(need),
             "preconditioner": dict(precond.info),
+            "hamiltonian_storage": liouv.storage,
             **info_unique,
             **timers,
         },
