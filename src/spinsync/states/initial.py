@@ -70,17 +70,24 @@ def _default_basis(space: Space | int, basis: BlockBasis | None) -> BlockBasis:
 
 
 def _check_n(n: object) -> Space:
-    """A number of qubits (≥ 1) or the sites' local dimensions, as a Space."""
+    """A number of qubits (≥ 1) or the sites' local dimensions, as an enumerable Space.
+
+    Raises MemoryLimitError (before anything of size D is built) when the space is too
+    large to index its basis states at all (e.g. 1000 qubits).
+    """
     if isinstance(n, Space):
-        return n
-    if isinstance(n, (list, tuple, np.ndarray)):
+        space = n
+    elif isinstance(n, (list, tuple, np.ndarray)):
         dims = [int(d) for d in n]
         if not dims or any(d < 2 for d in dims):
             raise ModelError(f"dims = {list(n)!r}: local dimensions must be integers ≥ 2")
-        return Space(tuple(dims))
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        space = Space(tuple(dims))
+    elif isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ModelError(f"n = {n!r}: number of qubits must be an integer ≥ 1")
-    return Space.qubits(int(n))
+    else:
+        space = Space.qubits(int(n))
+    space.require_enumerable("an initial state")
+    return space
 
 
 def _from_entries(

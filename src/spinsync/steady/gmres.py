@@ -179,10 +179,17 @@ def solve_gmres(
     dim = plan.sector_dim
     m = _restart_for(dim, restart)
     need = gmres_memory_estimate(dim, m)
+    from ..resources import MEMORY_FRACTION as _fraction
+
+    hopeless = gmres_memory_estimate(dim, MIN_RESTART) > _fraction * available_memory()
     check_memory(
         need,
         what=f"GMRES ({plan.n} sites, sector dimension {dim}, restart {m})",
-        alternatives="use a smaller restart (--restart), a smaller network, or a machine with more memory",
+        alternatives=("the exact engine cannot hold this sector at all: use a smaller network, "
+                      "or a method for networks beyond exact reach (--method permutation for "
+                      "groups of identical sites, --method cumulant)" if hopeless else
+                      "use a smaller restart (--restart), a smaller network, or a machine with "
+                      "more memory"),
     )
     sector = plan.sector()
     terms = plan.terms
