@@ -14,7 +14,16 @@ Modules (one concept each):
 """
 
 from .design import DesignResult, HeuristicResult, design_dissipation, heuristic_design, objective_value
-from .diagnostics import BondDiagnosis, NogoDiagnosis, bond_operators, diagnose, residual_operator
+from .diagnostics import (
+    BondDiagnosis,
+    ChannelDiagnosis,
+    NogoDiagnosis,
+    bond_contributions,
+    bond_operators,
+    channel_contribution,
+    diagnose,
+    residual_operator,
+)
 from .mappings import (
     bose_occupation,
     magnetization_from_temperature,
@@ -39,7 +48,8 @@ from .uniqueness import (
 
 __all__ = [
     # diagnostics
-    "BondDiagnosis", "NogoDiagnosis", "diagnose", "bond_operators", "residual_operator",
+    "BondDiagnosis", "ChannelDiagnosis", "NogoDiagnosis", "diagnose", "bond_contributions",
+    "channel_contribution", "bond_operators", "residual_operator",
     # uniqueness
     "KernelReport", "liouvillian_kernel", "generated_algebra_dimension",
     "commutant_dimension", "algebraic_criterion",
