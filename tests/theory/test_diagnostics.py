@@ -198,6 +198,8 @@ def test_per_term_contributions_against_dense_operators() -> None:
     assert not diag.channels[1].breaks and diag.channels[1].contribution < 1e-13
     twice = _check_contributions(net.replace(drive=[0.6, 0.5, 0.0]))
     assert twice.channels[1].breaks
+    # Both sites of the lowering channel driven (coherent ρ_1, ρ_2 on both sides).
+    _check_contributions(net.replace(drive=[0.0, 0.5, 0.4]))
 
 
 def test_undefined_product_state_is_reported_plainly() -> None:

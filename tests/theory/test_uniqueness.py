@@ -191,6 +191,11 @@ def test_generators_come_from_the_compiled_jumps() -> None:
     for got, want in zip(ops[len(expected): 2 * len(expected)], expected):
         assert np.allclose(got, want.conj().T, atol=1e-14)
     assert np.allclose(ops[-1], h.full(), atol=1e-14)
+    # Operators from outside, with complex entries: adjoints are conjugate transposes.
+    rng = np.random.default_rng(5)
+    c = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
+    ext = network_generators(Terms.from_operators([2, 2], None, [c]))
+    assert len(ext) == 2 and np.allclose(ext[0], c) and np.allclose(ext[1], c.conj().T)
     # Spins: J± of a spin-1 pair generate everything; Roulet–Bruder jumps and adjoints too.
     for scheme in ("gain-damping", "roulet-bruder"):
         spin = Network.spins(1, [1, 1], [1, 1], scheme=scheme)
