@@ -37,4 +37,3 @@ def examples() -> Path:
 def random_network():
     """Factory: ``random_network(rng, n, xxz=False, density=1.0)``."""
     return _random_network
-
