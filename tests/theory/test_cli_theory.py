@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from spinsync import Network
 from spinsync.cli import app
 
 runner = CliRunner()
@@ -87,3 +88,22 @@ def test_kernel_check_refuses_large_networks(tmp_path) -> None:
     assert runner.invoke(app, ["nogo", str(model), "--json"]).exit_code == 0
     res = runner.invoke(app, ["nogo", str(model), "--kernel"])
     assert res.exit_code == 2 and "N = 7" in res.stderr
+
+
+@pytest.mark.parametrize("model", [
+    Network.spins(1, [1, 1], [1, 1], scheme="roulet-bruder", bonds=[(0, 1, 1, 1, 0.5)]),
+    Network([1, 0.5], [0.5, 1], bonds=[(0, 1, 1, 1, 0)], drive=[0.4, 0]),
+    Network([1, 0, 0], [0, 0, 1], bonds=[(0, 1, 1, 1, 0), (1, 2, 1, 1, 0)]),  # ρ₀ undefined
+])
+def test_nogo_takes_general_models(monkeypatch, tmp_path, model) -> None:
+    # Model files for these terms are another branch's work: hand the CLI the network.
+    import spinsync.cli.nogo as nogo_cli
+
+    monkeypatch.setattr(nogo_cli, "load_model", lambda path: model)
+    out = _json(["nogo", str(tmp_path / "any.toml"), "--kernel", "--json"])
+    assert out["uniqueness"]["kernel_dimension"] == 1 and not out["eq5"]
+    assert sum(out["uniqueness"]["sectors"].values()) == model.dim**2
+    res = runner.invoke(app, ["nogo", str(tmp_path / "any.toml")])
+    assert res.exit_code == 0, res.output
+    assert ("ρ₀ is undefined" in res.stdout) == (not out["product_state_defined"])
+    assert "unique steady state" not in res.stdout  # none of these has ρ₀ as its steady state

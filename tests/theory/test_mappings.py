@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import constants
 
-from spinsync import steady_state
+from spinsync import Network, steady_state
 from spinsync.errors import ModelError
 from spinsync.measures import max_connected_correlation
 from spinsync.theory.mappings import (
@@ -104,3 +104,14 @@ def test_strong_field_restores_the_theorem_for_xyz_ions() -> None:
     assert c0 > 1e-3 and c_big < c0 / 20
     rwa = strong_field_couplings(trapped_ion_network(**base, field=40.0))
     assert rwa.is_xxz and steady_state(rwa).method == "analytic"
+
+
+def test_strong_field_couplings_keep_every_other_term() -> None:
+    spins = Network.spins(1, [1, 0.5], [0.5, 1], scheme="roulet-bruder", dephasing=[0.1, 0],
+                          bonds=[(0, 1, 1.0, 0.2, 0.3)], field=5.0)
+    rwa = strong_field_couplings(spins)
+    assert rwa.kind == "spins" and rwa.scheme == "roulet-bruder" and rwa.field == 5.0
+    assert rwa.bonds == [(0, 1, 0.6, 0.6, 0.3)] and np.array_equal(rwa.dephasing, spins.dephasing)
+    assert rwa.terms.symmetry == "u1" and spins.terms.symmetry == "parity"
+    driven = trapped_ion_network([1, 1], [0.5, 0.5], 1.0, 0.2, 0.0, 1.0).replace(drive=[0.3, 0.0])
+    assert np.array_equal(strong_field_couplings(driven).drive, driven.drive)

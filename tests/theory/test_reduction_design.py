@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -78,3 +80,33 @@ def test_memory_objective_and_errors(examples) -> None:
         design_dissipation(net, (0.2, 1.0), memory=5)
     with pytest.raises(ModelError):
         design_dissipation(net, (0.2, 1.0), objective="other")
+
+
+def test_reduction_of_a_spin_network() -> None:
+    # Spins: S_t is a qubit measure (None in JSON); fidelity and J correlations compare.
+    bonds = [(j, k, 1.0, 1.0, 0.3) for j in range(3) for k in range(j + 1, 3)]
+    net = Network.spins(1, [1.0, 0.5, 0.8], [0.4, 0.9, 0.2], bonds=bonds, dephasing=[0.1, 0, 0])
+    red = one_to_all_reduction(net, 0)
+    assert red.kind == "spins" and red.bonds == bonds[:2] and np.array_equal(red.dephasing, net.dephasing)
+    rep = compare_reduction(net)
+    out = rep.to_dict()
+    json.dumps(out, allow_nan=False)
+    assert out["sync_total_full"] is None and out["hub_sync_reduced"] is None
+    assert 0 < rep.fidelity < 1 and rep.correlation_full > 1e-3 and rep.correlation_reduced > 1e-3
+    # Equal ratios γᵍ/γᵈ: the theorem holds in both, both steady states are ρ₀.
+    same = net.replace(damping=np.asarray(net.gain) / 2, dephasing=None)
+    rep = compare_reduction(same)
+    assert rep.methods == ("analytic", "analytic") and rep.fidelity == pytest.approx(1)
+    assert rep.correlation_full == pytest.approx(0, abs=1e-12)
+
+
+def test_design_refuses_spins_and_keeps_other_qubit_terms(examples) -> None:
+    spins = Network.spins(1, [1, 0.5], [0.5, 1], bonds=[(0, 1, 1, 1, 0)])
+    with pytest.raises(ModelError, match=r"^design: .* defined for qubits; this network has spins \(s = 1\)"):
+        objective_value(spins)
+    with pytest.raises(ModelError, match="^design: "):
+        design_dissipation(spins, (0.2, 1.0), maxiter=1)
+    # A driven qubit pair: the drive stays while the environment's rates vary.
+    driven = load_model(examples / "two_qubit.toml").replace(drive=[0.0, 0.5])
+    res = heuristic_design(driven, (0.2, 1.0), memory=0, objective="memory")
+    assert res.value > 0 and np.isfinite(res.value)

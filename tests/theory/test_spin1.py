@@ -7,7 +7,17 @@ import json
 import numpy as np
 import pytest
 
-from spinsync.theory.spin1 import compare_s30, plot_spin1, printed_s30, s30_commutator, spin1_report
+from spinsync.theory.spin1 import (
+    compare_s30,
+    plot_spin1,
+    printed_s30,
+    s30_commutator,
+    spin1_case,
+    spin1_pair,
+    spin1_report,
+)
+
+from .qutip_oracle import dense_rhs, qutip_operators, qutip_singular_values, qutip_steady_state
 
 
 def _hand_commutator(ux: float, uy: float) -> np.ndarray:
@@ -63,6 +73,35 @@ def test_report_says_which_scheme_keeps_the_theorem() -> None:
     assert gd["xyz_equal_rates"]["max_connected_correlation"] < 1e-10  # …unless γᵍ = γᵈ
     assert rb["xxz"]["max_connected_correlation"] > 1e-2
     assert rb["xxz"]["mutual_information"] > 1e-2
+
+
+@pytest.mark.parametrize("scheme", ["gain-damping", "roulet-bruder"])
+def test_case_numbers_match_qutip(scheme: str) -> None:
+    # Every number of spin1_case from an independent QuTiP model of the pair.
+    ux, uy, uz, g, d = 1.0, 0.5, 0.5, 1.0, 0.5
+    case = spin1_case(scheme, ux, uy, uz, g, d)
+    net = spin1_pair(scheme, ux, uy, uz, g, d)
+    qt = pytest.importorskip("qutip")
+    rho = qutip_steady_state(net)
+    q = qt.Qobj(rho, dims=[[3, 3], [3, 3]])
+    jp, jm = qt.jmat(1, "+"), qt.jmat(1, "-")
+    ff = complex(np.trace(rho @ qt.tensor(jp, jm).full()))
+    assert case["flipflop_abs"] == pytest.approx(abs(ff), abs=1e-8)
+    mi = qt.entropy_vn(q.ptrace(0)) + qt.entropy_vn(q.ptrace(1)) - qt.entropy_vn(q)
+    assert case["mutual_information"] == pytest.approx(mi, abs=1e-8)
+    # ρ₀ from the single-site QuTiP steady states, its residual under QuTiP's L.
+    one = spin1_pair(scheme, 0, 0, 0, g, d).replace(bonds=[])
+    rho1 = qt.Qobj(qutip_steady_state(one), dims=[[3, 3], [3, 3]]).ptrace(0).full()
+    rho0 = np.kron(rho1, rho1)
+    h, c_ops = qutip_operators(net)
+    dense = np.linalg.norm(dense_rhs(h, c_ops, rho0)) / np.linalg.norm(rho0)
+    assert case["product_residual"] == pytest.approx(dense, rel=1e-8, abs=1e-10)
+    fid = qt.fidelity(q, qt.Qobj(rho0, dims=[[3, 3], [3, 3]]))
+    assert case["fidelity_to_product"] == pytest.approx(fid, abs=1e-6)  # √ near a pure ρ₀
+    # The kernel's gap is the second-smallest singular value of QuTiP's Liouvillian.
+    sv = qutip_singular_values(net)
+    assert case["kernel_dimension"] == 1 and sv[0] < 1e-10
+    assert case["singular_gap"] == pytest.approx(sv[1], rel=1e-8)
 
 
 def test_plot_writes_png_and_pdf(tmp_path) -> None:

@@ -53,9 +53,16 @@ def nogo(
         head.add_row("dim ker L (numerical)", str(uniq.kernel_dimension))
         head.add_row("singular gap / spectral gap", f"{uniq.singular_gap:.3e} / {uniq.spectral_gap:.3e}")
     out.print(head)
+    if not diag.product_state_defined:
+        out.print(diag.note)
+        return
     breaking = diag.breaking_bonds
     if not breaking:
-        out.print("No bond breaks the theorem: the product state ρ₀ is the unique steady state.")
+        if diag.product_is_steady:
+            out.print("No bond breaks the theorem: the product state ρ₀ is the unique steady state.")
+        else:
+            out.print("No bond breaks it alone; collective channels do: "
+                          + ", ".join(c.label for c in diag.channels if c.breaks))
         return
     table = Table(title=f"Bonds that break it ({len(breaking)} of {len(diag.bonds)}, largest first)")
     for col in ("j", "k", "m_j", "m_k", "‖M‖", "‖U‖", "why"):

@@ -27,17 +27,24 @@ from numpy.typing import NDArray
 from ..errors import ModelError
 from ..operators.terms import Terms
 
-__all__ = ["jumps_generate_full_algebra", "certified_unique", "isolated_sites", "check_uniqueness"]
+__all__ = ["algebra_dimension", "jumps_generate_full_algebra", "certified_unique", "isolated_sites", "check_uniqueness"]
 
 #: Linear independence threshold of the closure (normalized d×d matrices).
 _ALGEBRA_RTOL = 1e-10
 
 
-def jumps_generate_full_algebra(matrices: Sequence[NDArray[np.complex128]]) -> bool:
-    """Whether ``matrices`` generate all d×d matrices under products and sums (no adjoints)."""
+def algebra_dimension(matrices: Sequence[NDArray[np.complex128]], *, unital: bool = False) -> int:
+    """Dimension of the span of all products of ``matrices`` (words of length ≥ 1).
+
+    The closure: start from span{A_k} (and I when ``unital``), multiply the newest basis
+    directions by every generator from the left until the span stops growing (every word
+    g₁g₂…g_k is g₁ times a shorter word, so left products suffice). Adjoints are not added
+    here: pass them for the *-algebra. d² means all d×d matrices. Cost ~ (generators·d²)
+    candidates of length d² per round, so for small d (local sites, small systems).
+    """
     mats = [np.asarray(m, dtype=complex) for m in matrices if np.any(m)]
     if not mats:
-        return False
+        return 1 if unital else 0
     d = mats[0].shape[0]
     gens = [m / np.linalg.norm(m) for m in mats]
 
@@ -50,17 +57,27 @@ def jumps_generate_full_algebra(matrices: Sequence[NDArray[np.complex128]]) -> b
         u, s, _ = np.linalg.svd(cands, full_matrices=False)
         return u[:, s > _ALGEBRA_RTOL]
 
-    basis = new_directions(np.stack([g.ravel() for g in gens], axis=1), np.zeros((d * d, 0), complex))
+    start = [g.ravel() for g in gens]
+    if unital:
+        start.insert(0, np.eye(d, dtype=complex).ravel() / np.sqrt(d))
+    basis = new_directions(np.stack(start, axis=1), np.zeros((d * d, 0), complex))
     new = basis
     while new.shape[1] and basis.shape[1] < d * d:
         current = new.T.reshape(-1, d, d)
         cands = np.concatenate([np.einsum("ab,nbc->nac", g, current).reshape(-1, d * d).T
-                                for g in gens] +
-                               [np.einsum("nab,bc->nac", current, g).reshape(-1, d * d).T
                                 for g in gens], axis=1)
         new = new_directions(cands, basis)
         basis = np.concatenate([basis, new], axis=1)
-    return basis.shape[1] == d * d
+    return int(basis.shape[1])
+
+
+def jumps_generate_full_algebra(matrices: Sequence[NDArray[np.complex128]]) -> bool:
+    """Whether ``matrices`` generate all d×d matrices under products and sums (no adjoints)."""
+    mats = [np.asarray(m, dtype=complex) for m in matrices if np.any(m)]
+    if not mats:
+        return False
+    d = mats[0].shape[0]
+    return algebra_dimension(mats) == d * d
 
 
 def certified_unique(terms: Terms) -> bool:

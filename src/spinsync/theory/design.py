@@ -8,6 +8,10 @@ The memory qubit (default 0, the paper's qubit 1) keeps its rates; every other
 
 evaluated on the exact steady state (:func:`spinsync.steady_state`, method ``auto``).
 
+Qubit networks only: Sᵐᵃˣ is a qubit measure (paper Eq. 7), so spin networks are refused
+with a ModelError. Every other term of the qubit model (dephasing, drives, collective
+channels) is kept as it is while the environment's gain and damping vary.
+
 The paper's heuristic (Fig. 3) is the one-parameter family where all environment qubits
 share one magnetization m_e: qubit j keeps its larger rate s_j = max(Γᵍ_j, Γᵈ_j) (clipped
 into [LO, HI]) and gets Γᵍ_j, Γᵈ_j = s_j·(1, (1−m_e)/(1+m_e)) for m_e ≥ 0, or
@@ -56,6 +60,11 @@ def parse_bounds(text: str) -> tuple[float, float]:
 
 
 def _check(network: Network, memory: int, objective: str) -> None:
+    if not network.is_qubits:
+        raise ModelError(
+            f"design: the objective S_t (Sᵐᵃˣ of paper Eq. 7) is defined for qubits; this "
+            f"network has spins (s = {', '.join(format(float(s), 'g') for s in sorted(set(network.spin)))})"
+        )
     if not 0 <= memory < network.n:
         raise ModelError(f"memory = {memory!r}: must be a qubit index in [0, {network.n - 1}]")
     if network.n < 2:

@@ -187,7 +187,9 @@ def strong_field_couplings(network: Network) -> Network:
 
     Uˣσˣσˣ + Uʸσʸσʸ = ½(Uˣ + Uʸ)(σˣσˣ + σʸσʸ) + (Uˣ − Uʸ)(σ⁺σ⁺ + σ⁻σ⁻): the first,
     flip-flop part conserves Σσᶻ; the pair-flip part changes the Zeeman energy of
-    B Σσᶻ by ±4B and averages out at large |B|.
+    B Σσᶻ by ±4B and averages out at large |B|. The same holds for spin networks
+    (Uᵅ JᵅJᵅ, pair flips J⁺J⁺ and J⁻J⁻ off-resonant by ±2B under B ΣJᶻ); every other term
+    of the model (rates, dephasing, drives, collective channels, s, scheme) is kept.
     """
     bonds = [(j, k, (ux + uy) / 2, (ux + uy) / 2, uz) for j, k, ux, uy, uz in network.bonds]
     return network.replace(bonds=bonds)

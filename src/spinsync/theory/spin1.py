@@ -27,13 +27,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .spins import SCHEMES, SpinNetwork, mutual_information
-from .uniqueness import kernel_dimension_dense
+from ..measures import fidelity, mutual_information, spin_flipflop_matrix, spin_max_connected_correlation
+from ..model import SCHEMES, Network
+from ..steady import local_steady_states, product_residual, product_state, steady_state
+from .uniqueness import liouvillian_kernel
 
 __all__ = [
     "printed_s30",
     "s30_commutator",
     "compare_s30",
+    "spin1_pair",
     "spin1_case",
     "spin1_report",
     "spin1_sweep",
@@ -44,7 +47,7 @@ __all__ = [
 Matrix = NDArray[np.complex128]
 
 #: |x| below this counts as zero when comparing matrices built from O(1) couplings and
-#: when deciding "keeps"/"breaks" (dense solves of an 81×81 system reach ~1e-14).
+#: when deciding "keeps"/"breaks" (sparse direct solves of the 81-entry system reach ~1e-14).
 ZERO_ATOL = 1e-9
 
 
@@ -59,18 +62,24 @@ def printed_s30(ux: float, uy: float) -> NDArray[np.float64]:
     return p
 
 
-def _pair(scheme: str, ux: float, uy: float, uz: float, gain: float, damping: float,
-          omega: float = 0.0) -> SpinNetwork:
-    return SpinNetwork(1, [gain, gain], [damping, damping], scheme, [omega, omega],
-                       bonds=[(0, 1, ux, uy, uz)])
+def spin1_pair(scheme: str, ux: float, uy: float, uz: float, gain: float, damping: float,
+               omega: float = 0.0) -> Network:
+    """Two identical spin-1 sites of ``scheme`` with one XYZ bond (Eq. S29, n = 2)."""
+    return Network.spins(1, [gain, gain], [damping, damping], scheme=scheme,
+                         omega=[omega, omega], bonds=[(0, 1, ux, uy, uz)])
 
 
 def s30_commutator(scheme: str, ux: float, uy: float, uz: float = 0.0,
                    gain: float = 1.0, damping: float = 1.0) -> Matrix:
-    """[U, ρ_LC ⊗ ρ_LC] for two identical spin-1 sites of ``scheme`` (9×9)."""
-    net = _pair(scheme, ux, uy, uz, gain, damping)
-    rho0 = net.product_state()
-    u = net.interaction()
+    """[U, ρ_LC ⊗ ρ_LC] for two identical spin-1 sites of ``scheme`` (9×9).
+
+    U is the pair's compiled bond Hamiltonian (Σ_α Uᵅ Jᵅ_1 Jᵅ_2, site 1 leftmost), ρ_LC
+    the local steady state of one site (:func:`spinsync.steady.local_steady_states`).
+    """
+    net = spin1_pair(scheme, ux, uy, uz, gain, damping)
+    rho0 = product_state(net).to_dense()
+    (group,) = net.terms.bonds
+    u = group.matrices()[0]
     return u @ rho0 - rho0 @ u
 
 
@@ -113,21 +122,26 @@ def spin1_case(scheme: str, ux: float, uy: float, uz: float, gain: float, dampin
                omega: float = 0.0, kernel: bool = True) -> dict[str, Any]:
     """Steady-state numbers for two identical spin-1 sites (equal rates on both sites).
 
-    ``kernel=True`` adds the uniqueness check (dimension of ker L and the singular gap).
+    Everything comes from the general engine: ``steady_state`` (method ``direct``, so a
+    product steady state is found by solving, not assumed), ρ₀ and its exact residual from
+    :mod:`spinsync.steady.analytic`, the measures of :mod:`spinsync.measures`.
+    ``kernel=True`` adds the uniqueness check (dimension of ker L and the singular gap,
+    :func:`spinsync.theory.uniqueness.liouvillian_kernel`).
     """
-    net = _pair(scheme, ux, uy, uz, gain, damping, omega)
-    rho = net.steady_state()
-    ff = net.flipflop(rho, 0, 1)
+    net = spin1_pair(scheme, ux, uy, uz, gain, damping, omega)
+    rho = steady_state(net, method="direct").state
+    rho0 = product_state(net)
+    ff = complex(spin_flipflop_matrix(rho)[0, 1])
     extra: dict[str, Any] = {}
     if kernel:
-        report = kernel_dimension_dense(net.liouvillian())
+        report = liouvillian_kernel(net)
         extra = {"kernel_dimension": report.kernel_dimension, "singular_gap": report.singular_gap}
     return {
-        "product_residual": net.product_residual(),
+        "product_residual": product_residual(net),
         **extra,
-        "fidelity_to_product": net.fidelity_to_product(rho),
-        "max_connected_correlation": net.max_connected_correlation(rho),
-        "mutual_information": mutual_information(rho, [3, 3], 0, 1),
+        "fidelity_to_product": fidelity(rho, rho0),
+        "max_connected_correlation": spin_max_connected_correlation(rho),
+        "mutual_information": mutual_information(rho, 0, 1),
         "flipflop_abs": abs(ff),
         "flipflop_phase": float(np.angle(ff)) if abs(ff) > ZERO_ATOL else 0.0,
     }
@@ -160,7 +174,7 @@ def spin1_report(gain: float = 1.0, damping: float = 0.5, coupling: float = 1.0,
     mean = (gain + damping) / 2
     schemes: dict[str, Any] = {}
     for scheme in SCHEMES:
-        lc = _pair(scheme, *xxz, gain, damping, omega).site_steady_state(0)
+        lc = local_steady_states(spin1_pair(scheme, *xxz, gain, damping, omega))[0]
         cases = {
             "xxz": spin1_case(scheme, *xxz, gain, damping, omega),
             "xyz": spin1_case(scheme, *xyz, gain, damping, omega),

@@ -1,11 +1,26 @@
 """Uniqueness of the steady state: numerically (ker L) and algebraically (S.M. I).
 
+How this relates to the solvers' own uniqueness logic (:mod:`spinsync.steady.uniqueness`)
+    The solvers never compute ker L. Before solving they *refuse* a model with a site that
+    no dissipation reaches (no rate, no collective channel, no flip bond to a dissipated
+    site), and they *certify* uniqueness when each site's jumps alone generate all of its
+    matrices under products (Nigro, J. Stat. Mech. 2019, 043202; a non-unital closure,
+    :func:`spinsync.steady.uniqueness.algebra_dimension`). Otherwise they solve and refuse
+    when they meet a second zero mode. This module is the slow, explicit check behind those
+    shortcuts: it counts the zero modes of L directly, and states the Evans–Frigerio
+    criterion of the supplement with the same closure core (unital, with adjoints).
+
 Numerical check
-    :func:`liouvillian_kernel` splits the Liouvillian into its invariant operator sectors
-    (fixed difference q of ket and bra down-spin counts for XXZ networks, fixed relative
-    parity for XYZ ones; together they cover all 4ᴺ operators), takes the dense singular
-    values and eigenvalues of each sector, and counts the singular values below a
-    relative tolerance. The steady state is unique iff that count is 1.
+    :func:`liouvillian_kernel` splits the Liouvillian into the invariant operator sectors of
+    the symmetry its compiled terms keep (``terms.symmetry``): fixed q = bra − ket down
+    count for U(1) models (XXZ bonds, σ±/J±/J±Jᶻ jumps, dephasing, collective lowering),
+    fixed relative parity for parity models (XYZ bonds), the whole operator space for models
+    without symmetry (drives) — together they cover all D² operators. It takes the dense
+    singular values and eigenvalues of each sector and counts the singular values below a
+    relative tolerance; the steady state is unique iff that count is 1. Any model the
+    engine takes works: qubits, spins of any size, collective channels, operators from
+    outside (:meth:`spinsync.operators.Terms.from_operators`);
+    :func:`kernel_dimension_dense` does the same for a Lindbladian given as one matrix.
 
 Algebraic criterion (Evans 1977, Frigerio 1978; paper S.M. I)
     If the operators {H, c_k, c_k†} generate the full matrix algebra — equivalently their
@@ -13,15 +28,15 @@ Algebraic criterion (Evans 1977, Frigerio 1978; paper S.M. I)
     state exists, the steady state is unique. :func:`generated_algebra_dimension` computes
     the dimension of the generated unital *-algebra by closure under products,
     :func:`commutant_dimension` the dimension of its commutant; the algebra is full iff the
-    former is d² and iff the latter is 1.
+    former is d² and iff the latter is 1. :func:`network_generators` reads the jump
+    operators (local and collective) and H from the compiled terms.
 
     Caveat (documented because the supplement omits it): without the faithfulness
     hypothesis a full algebra does not imply uniqueness. Example: a three-level system
     with jumps |0⟩⟨2| and |1⟩⟨2| generates all 3×3 matrices, yet |0⟩ and |1⟩ are both
     dark and every state on span{|0⟩, |1⟩} is steady (kernel dimension 4). The tests
-    check this. For qubit networks the criterion always holds (σ⁺_j and σ⁻_j = (σ⁺_j)†
-    are both present as soon as one rate of qubit j is non-zero), and the numerical
-    check confirms uniqueness directly.
+    check this. Conversely a collective channel alone (two qubits, ½γ D[σ⁻₁ + σ⁻₂]) leaves
+    the singlet dark: the algebra is not full and ker L is four-dimensional.
 """
 
 from __future__ import annotations
@@ -30,15 +45,17 @@ from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ..operators.basis import BlockBasis
 from ..errors import ModelError
-from ..liouvillian import OperatorSector, sector_liouvillian
+from ..liouvillian import OperatorSector, sector_liouvillian, terms_of
 from ..model import Network
-from ..operators.blocks import block_operators
+from ..operators.blocks import block_basis, block_operators
+from ..operators.symmetry import block_kind
+from ..operators.terms import Terms
 from ..resources import check_memory
-from .diagnostics import embed
+from ..steady.uniqueness import algebra_dimension
 
 __all__ = [
     "KernelReport",
@@ -50,6 +67,8 @@ __all__ = [
     "commutant_basis",
     "bicommutant_dimension",
     "algebraic_criterion",
+    "MAX_KERNEL_QUBITS",
+    "MAX_KERNEL_SECTOR_DIM",
 ]
 
 Matrix = NDArray[np.complex128]
@@ -59,8 +78,14 @@ Matrix = NDArray[np.complex128]
 #: margin while staying far below the gaps of any model with rates within ~1e6 of each other.
 KERNEL_RTOL = 1e-9
 
-#: Largest N for the dense per-sector check (the parity sectors have 4ᴺ/2 entries).
+#: Qubit networks up to this N always fit the dense per-sector check (their largest sector,
+#: parity with XYZ bonds, has 4ᴺ/2 = 2048 entries at N = 6).
 MAX_KERNEL_QUBITS = 6
+
+#: Largest operator sector the dense check takes (a dense SVD and eigendecomposition of a
+#: 2048×2048 complex matrix: 64 MB and a few seconds). Spin-1 pairs (81), three spin-1 sites
+#: with U(1) (largest sector 141) or a driven 5-qubit network (full space, 1024) fit.
+MAX_KERNEL_SECTOR_DIM = 4**MAX_KERNEL_QUBITS // 2
 
 #: Relative tolerance for linear independence in the algebra closure (vectors are
 #: normalized; products of O(1) matrices lose a few digits at most).
@@ -68,8 +93,6 @@ ALGEBRA_RTOL = 1e-10
 
 #: Largest Hilbert-space dimension for the product-closure algorithm under ``auto``.
 MAX_CLOSURE_DIM = 8
-
-_SP = np.array([[0, 1], [0, 0]], dtype=complex)
 
 
 @dataclass(frozen=True)
@@ -94,7 +117,7 @@ class KernelReport:
     tolerance
         Absolute threshold used (KERNEL_RTOL · ‖L‖₂).
     sectors
-        ``{label: dimension}`` of the sectors examined (their dimensions sum to 4ᴺ).
+        ``{label: dimension}`` of the sectors examined (their dimensions sum to D², D = Π_j d_j).
     """
 
     kernel_dimension: int
@@ -117,19 +140,26 @@ class KernelReport:
         return out
 
 
-def _sectors(network: Network) -> list[tuple[str, OperatorSector]]:
-    """The invariant operator sectors of the symmetry the model's terms keep (they cover all
-    operators)."""
-    from ..operators.blocks import block_basis
-    from ..operators.symmetry import block_kind
+def _sector_dims(sizes: list[int], kind: str) -> dict[str, int]:
+    """{label: number of operators} of every sector, from the block sizes alone."""
+    if kind == "magnetization":
+        top = len(sizes) - 1
+        return {f"q={q}": sum(sizes[k] * sizes[k + q] for k in range(max(0, -q), min(top, top - q) + 1))
+                for q in range(-top, top + 1)}
+    if kind == "parity":
+        even, odd = (sizes + [0])[:2]
+        return {"parity=0": even * even + odd * odd, "parity=1": 2 * even * odd}
+    return {"full": sizes[0] ** 2}
 
-    terms = network.terms
+
+def _sectors(terms: Terms) -> list[tuple[str, OperatorSector]]:
+    """The invariant operator sectors of the symmetry the terms keep (they cover all operators)."""
     basis = block_basis(terms, block_kind(terms.symmetry))
     if basis.kind == "magnetization":
-        top = terms.space.max_down
+        top = basis.num_blocks - 1
         return [(f"q={q}", OperatorSector.coherence(basis, q)) for q in range(-top, top + 1)]
     if basis.kind == "parity":
-        if basis.num_blocks == 1:  # one block only
+        if basis.num_blocks == 1:  # no state of odd down count: the odd sector is empty
             return [("parity=0", OperatorSector.coherence(basis, 0)),
                     ("parity=1", OperatorSector.from_pairs(basis, []))]
         return [("parity=0", OperatorSector.coherence(basis, 0)),
@@ -163,42 +193,62 @@ def _summarize(
     )
 
 
-def liouvillian_kernel(network: Network, keep: int = 4) -> KernelReport:
-    """Numerical dimension of ker L for a small qubit network.
+def liouvillian_kernel(model: Network | Terms, keep: int = 4) -> KernelReport:
+    """Numerical dimension of ker L for a small model, sector by sector.
 
     Parameters
     ----------
-    network
-        At most :data:`MAX_KERNEL_QUBITS` qubits.
+    model
+        A :class:`~spinsync.model.Network` (qubits or spins, with any of its terms) or
+        compiled :class:`~spinsync.operators.Terms` (also operators from outside). Its
+        largest operator sector must have at most :data:`MAX_KERNEL_SECTOR_DIM` entries
+        (qubits: N ≤ :data:`MAX_KERNEL_QUBITS` always fits).
     keep
         How many of the smallest singular values to report.
 
     Raises
     ------
     ModelError
-        If the network is too large for dense per-sector linear algebra.
+        If the model is too large for dense per-sector linear algebra (decided from the
+        block sizes, before anything is built).
     """
-    if network.n > MAX_KERNEL_QUBITS:
+    terms = terms_of(model)
+    kind = block_kind(terms.symmetry)
+    dims = _sector_dims(terms.space.block_sizes(kind), kind)
+    largest = max(dims.values())
+    if largest > MAX_KERNEL_SECTOR_DIM:
         raise ModelError(
-            f"uniqueness check: N = {network.n} > {MAX_KERNEL_QUBITS} (dense SVD of the "
-            "Liouvillian sectors); use a smaller network"
+            f"uniqueness check: N = {terms.n} sites with local dimensions up to "
+            f"{max(terms.space.dims)} (symmetry {terms.symmetry}) give an operator sector of "
+            f"dimension {largest} > {MAX_KERNEL_SECTOR_DIM} (dense SVD per sector); use a "
+            "smaller model"
         )
+    check_memory(16 * largest**2 * 3, what=f"a dense Liouvillian sector of dim {largest}")
     svals, evals, labels = [], [], {}
-    for label, sector in _sectors(network):
+    for label, sector in _sectors(terms):
         labels[label] = sector.dim
         if sector.dim == 0:
             continue
-        check_memory(16 * sector.dim**2 * 3, what=f"a dense Liouvillian sector of dim {sector.dim}")
-        dense = sector_liouvillian(network, sector).toarray()
+        dense = sector_liouvillian(terms, sector).toarray()
         svals.append(np.linalg.svd(dense, compute_uv=False))
         evals.append(np.linalg.eigvals(dense))
-    assert sum(labels.values()) == network.dim**2, "sectors must cover all operators"
+    assert labels == dims and sum(labels.values()) == terms.space.dim**2, \
+        "sectors must cover all operators"
     return _summarize(svals, evals, labels, keep)
 
 
-def kernel_dimension_dense(liouv: Matrix, keep: int = 4) -> KernelReport:
-    """:class:`KernelReport` of any dense Lindbladian (e.g. from :mod:`.lindblad`)."""
-    liouv = np.asarray(liouv, dtype=complex)
+def kernel_dimension_dense(liouv: Matrix | sp.spmatrix, keep: int = 4) -> KernelReport:
+    """:class:`KernelReport` of a Lindbladian given as one (dense or sparse) D²×D² matrix.
+
+    For superoperators built elsewhere (e.g. QuTiP's ``liouvillian(H, c_ops).full()``; any
+    vectorization: the singular values do not depend on it). For operators given as
+    matrices prefer ``liouvillian_kernel(Terms.from_operators(dims, H, c_ops))``, which
+    splits them into the sectors of the symmetry they keep.
+    """
+    liouv = liouv.toarray() if sp.issparse(liouv) else np.asarray(liouv, dtype=complex)
+    if liouv.ndim != 2 or liouv.shape[0] != liouv.shape[1]:
+        raise ModelError(f"Lindbladian: shape {liouv.shape}, expected a square matrix")
+    check_memory(16 * liouv.shape[0] ** 2 * 3, what=f"a dense {liouv.shape[0]}² Lindbladian")
     return _summarize(
         [np.linalg.svd(liouv, compute_uv=False)], [np.linalg.eigvals(liouv)],
         {"full": liouv.shape[0]}, keep,
@@ -206,20 +256,22 @@ def kernel_dimension_dense(liouv: Matrix, keep: int = 4) -> KernelReport:
 
 
 # ------------------------------------------------------------------ algebraic criterion
-def network_generators(network: Network, include_hamiltonian: bool = False) -> list[Matrix]:
-    """Jump operators σ⁺_j (Γᵍ_j > 0), σ⁻_j (Γᵈ_j > 0), their adjoints, and optionally H.
+def network_generators(model: Network | Terms, include_hamiltonian: bool = False) -> list[Matrix]:
+    """The compiled jump operators c_k (local and collective) as dense D×D matrices,
+    their adjoints, and optionally H.
 
-    Dense 2ᴺ×2ᴺ; rates are dropped (they do not change the generated algebra).
+    Read from the model's terms (``terms.jumps``, ``terms.hamiltonian``), so every kind of
+    jump counts: σ±/J±, J±Jᶻ, dephasing, collective channels, operators from outside.
+    Rates are kept (they do not change the generated algebra).
     """
-    ops: list[Matrix] = []
-    for j in range(network.n):
-        if network.gain[j] > 0:
-            ops.append(embed(network.n, {j: _SP}))
-        if network.damping[j] > 0:
-            ops.append(embed(network.n, {j: _SP.T.copy()}))
+    terms = terms_of(model)
+    dim = terms.space.dim
+    check_memory(16 * dim**2 * (2 * len(terms.jumps) + 1), what=f"dense {dim}×{dim} generators")
+    ops_full = block_operators(terms, "full")
+    ops = [jb.as_matrix(dim, dim).toarray().astype(complex) for jb in ops_full.jumps_from(0)]
     ops += [o.conj().T for o in ops]
     if include_hamiltonian:
-        ops.append(block_operators(network.terms, "full").hamiltonian(0).toarray().astype(complex))
+        ops.append(ops_full.hamiltonian(0).toarray().astype(complex))
     return ops
 
 
@@ -238,11 +290,12 @@ def generated_algebra_dimension(
 ) -> int:
     """Dimension of the unital algebra generated by ``operators`` (and their adjoints).
 
-    ``method="closure"``: start from span{I, A_k, A_k†} and left-multiply new basis
-    elements by the generators until the span stops growing. The result is d² iff the
-    algebra is all of M_d(ℂ). ``"bicommutant"``: :func:`bicommutant_dimension` (needs
-    ``self_adjoint``). ``"auto"``: closure up to d = :data:`MAX_CLOSURE_DIM`, else the
-    bicommutant (the closure's SVDs of d² × (generators·d²) candidates get slow).
+    ``method="closure"``: span{I, A_k, A_k†} closed under products — the closure core the
+    solvers' certificate uses too (:func:`spinsync.steady.uniqueness.algebra_dimension`,
+    there non-unital and without adjoints). The result is d² iff the algebra is all of
+    M_d(ℂ). ``"bicommutant"``: :func:`bicommutant_dimension` (needs ``self_adjoint``).
+    ``"auto"``: closure up to d = :data:`MAX_CLOSURE_DIM`, else the bicommutant (the
+    closure's SVDs of d² × (generators·d²) candidates get slow).
     """
     ops, d = _check_ops(operators)
     if method == "auto":
@@ -252,30 +305,7 @@ def generated_algebra_dimension(
     if method != "closure":
         raise ModelError(f"method = {method!r}: expected auto, closure or bicommutant")
     gens = ops + ([o.conj().T for o in ops] if self_adjoint else [])
-    gens = [g / max(np.linalg.norm(g), 1e-300) for g in gens if np.linalg.norm(g) > 0]
-
-    def orthonormal_new(cands: NDArray[np.complex128], basis: NDArray[np.complex128]) -> NDArray[np.complex128]:
-        if basis.shape[1]:
-            cands = cands - basis @ (basis.conj().T @ cands)
-            cands = cands - basis @ (basis.conj().T @ cands)  # re-orthogonalize
-        if cands.shape[1] == 0:
-            return cands
-        u, s, _ = np.linalg.svd(cands, full_matrices=False)
-        return u[:, s > ALGEBRA_RTOL]
-
-    basis = orthonormal_new(np.eye(d, dtype=complex).reshape(d * d, 1) / np.sqrt(d),
-                            np.zeros((d * d, 0), complex))
-    start = np.stack([g.ravel() for g in gens], axis=1)
-    new = orthonormal_new(start, basis)
-    basis = np.concatenate([basis, new], axis=1)
-    while new.shape[1] and basis.shape[1] < d * d:
-        mats = new.T.reshape(-1, d, d)
-        cands = np.concatenate(
-            [np.einsum("ab,nbc->nac", g, mats).reshape(-1, d * d).T for g in gens], axis=1
-        )
-        new = orthonormal_new(cands, basis)
-        basis = np.concatenate([basis, new], axis=1)
-    return int(basis.shape[1])
+    return algebra_dimension(gens, unital=True)
 
 
 def commutant_basis(operators: Sequence[Matrix], self_adjoint: bool = True) -> list[Matrix]:
@@ -318,14 +348,14 @@ def bicommutant_dimension(operators: Sequence[Matrix]) -> int:
 
 
 def algebraic_criterion(
-    network_or_operators: Network | Sequence[Matrix], include_hamiltonian: bool = False
+    network_or_operators: Network | Terms | Sequence[Matrix], include_hamiltonian: bool = False
 ) -> dict[str, Any]:
     """The Evans–Frigerio condition of S.M. I: do {H?, c_k, c_k†} generate all of M_d?
 
     Returns ``{"dimension": d, "algebra_dimension": …, "commutant_dimension": …,
     "full": bool}``; ``full`` needs both computations to agree (they are independent).
     """
-    if isinstance(network_or_operators, Network):
+    if isinstance(network_or_operators, (Network, Terms)):
         ops = network_generators(network_or_operators, include_hamiltonian)
     else:
         ops = list(network_or_operators)
