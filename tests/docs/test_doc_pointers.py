@@ -1,10 +1,7 @@
 """The repository carries its own conventions page, and nothing points outside the repository.
 
 A clone has no "shared folder" and no ``CONVENTIONS.md``: README.md, docs/ and every file
-under src/ must point to ``docs/conventions.md`` instead. A module of the core that the lead
-engineer is rewriting on another branch, and that still has such a pointer, is marked
-``xfail(strict=False)`` here (file by file) until that rewrite replaces it; every other
-file, core modules without a pointer included, is checked strictly.
+under src/ must point to ``docs/conventions.md`` instead. Every file is checked strictly.
 """
 
 from __future__ import annotations
@@ -21,28 +18,9 @@ CONVENTIONS = ROOT / "docs" / "conventions.md"
 #: A pointer to the shared conventions file (upper case: docs/conventions.md does not match).
 SHARED = re.compile(r"shared folder|shared/CONVENTIONS|\.\./shared|CONVENTIONS\.md")
 
-#: Core modules being rewritten by the lead (issue 10); not edited on this branch.
-CORE = {f"src/spinsync/{name}" for name in (
-    "model.py", "operators.py", "basis.py", "liouvillian.py", "matrixfree.py", "nojump.py",
-    "steadystate.py", "gmres.py", "krylov.py", "states.py", "measures.py", "sync.py", "nogo.py",
-    "dynamics.py", "initial_states.py", "sector_observables.py", "block_structure.py",
-    "theory/spins.py",
-    # The package __init__ is being reassembled as the public API in the same rewrite.
-    "__init__.py",
-)}
-
-
-def _files() -> list:
+def _files() -> list[str]:
     paths = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted(SRC.rglob("*.py"))]
-    params = []
-    for path in paths:
-        rel = str(path.relative_to(ROOT))
-        pending = rel in CORE and SHARED.search(path.read_text(encoding="utf-8"))
-        marks = ([pytest.mark.xfail(strict=False, reason="core module rewritten by the lead "
-                                    "(issue 10); its pointer is replaced there")]
-                 if pending else [])
-        params.append(pytest.param(rel, marks=marks, id=rel))
-    return params
+    return [str(path.relative_to(ROOT)) for path in paths]
 
 
 @pytest.mark.parametrize("rel", _files())
