@@ -144,7 +144,7 @@ def _fits(method: str, plan: Any) -> bool:
 _OPTIONS = {
     "analytic": set(),
     "direct": set(),
-    "gmres": {"tol", "maxiter", "restart", "callback", "backend"},
+    "gmres": {"tol", "maxiter", "restart", "callback", "backend", "precision"},
 }
 
 

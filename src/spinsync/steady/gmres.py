@@ -72,15 +72,17 @@ SAFETY = 0.5
 UNIQUENESS_RTOL = 1e-6
 
 
-def gmres_memory_estimate(sector_dim: int, restart: int, itemsize: int = 8) -> float:
-    """Peak bytes: Krylov basis + eigenvector factors (4 complex n² per block ⇒ 64·dim)
-    + ~8 sector-sized real vectors and complex temporaries."""
-    return itemsize * sector_dim * (restart + 1) + 64.0 * sector_dim + 8 * 16.0 * sector_dim
+def gmres_memory_estimate(sector_dim: int, restart: int, itemsize: int = 8,
+                          factor_bytes: float = 32.0) -> float:
+    """Peak bytes: Krylov basis + eigenvector factors (four real n² per block, 4 or 8 bytes
+    each, so ``factor_bytes``·dim; the eig itself needs ~6 complex n² of the largest block
+    while a block is factored) + ~8 sector-sized real vectors and complex temporaries."""
+    return itemsize * sector_dim * (restart + 1) + factor_bytes * sector_dim + 8 * 16.0 * sector_dim
 
 
-def _restart_for(sector_dim: int, requested: int | None) -> int:
+def _restart_for(sector_dim: int, requested: int | None, vectors_per_step: int = 1) -> int:
     usable = MEMORY_FRACTION * available_memory() * BASIS_MEMORY_SHARE
-    fit = int(usable // (8 * sector_dim)) - 1
+    fit = int(usable // (8 * sector_dim * vectors_per_step)) - 1
     want = DEFAULT_RESTART if requested is None else int(requested)
     return max(MIN_RESTART, min(want, fit)) if requested is None else want
 
@@ -129,6 +131,7 @@ def solve_gmres(
     callback: Callable[[int, float], None] | None = None,
     backend: BackendName = "numpy",
     *,
+    precision: str = "auto",
     symmetry: str = "auto",
     plan: Plan | None = None,
 ) -> SteadyStateResult:
@@ -150,6 +153,11 @@ def solve_gmres(
         ‖L[ρ]‖/‖ρ‖ (compare with ``tol``). For progress bars; the library prints nothing.
     backend
         ``"numpy"`` (default), ``"cupy"`` or ``"auto"``.
+    precision
+        Arithmetic of the preconditioner: ``"auto"`` (single precision on well-conditioned
+        blocks, :data:`~spinsync.liouvillian.nojump.SINGLE_COND_LIMIT`), ``"single"`` or
+        ``"double"``. The Krylov vectors, L and the residual check are always double, so
+        the result meets ``tol`` either way.
     symmetry
         ``"auto"`` (detected from the terms) or a weaker one.
 
@@ -177,8 +185,17 @@ def solve_gmres(
     if plan is None:
         plan = make_plan(network, symmetry)
     dim = plan.sector_dim
-    m = _restart_for(dim, restart)
-    need = gmres_memory_estimate(dim, m)
+    # A single-precision preconditioner is not exactly linear: flexible GMRES keeps the
+    # iteration count of the exact one for a second basis of vectors, used when it fits.
+    flexible = precision != "double"
+    m = _restart_for(dim, restart, vectors_per_step=2 if flexible else 1)
+    if flexible and restart is None and m < DEFAULT_RESTART:
+        # Not enough memory for both bases at the full restart: plain GMRES with the
+        # larger restart converges in fewer iterations than FGMRES with half of it.
+        flexible = False
+        m = _restart_for(dim, restart)
+    need = gmres_memory_estimate(dim, m * (2 if flexible else 1),
+                                 factor_bytes=16.0 if precision != "double" else 32.0)
     from ..resources import MEMORY_FRACTION as _fraction
 
     hopeless = gmres_memory_estimate(dim, MIN_RESTART) > _fraction * available_memory()
@@ -194,7 +211,7 @@ def solve_gmres(
     sector = plan.sector()
     terms = plan.terms
     liouv = HermitianBlockLiouvillian(terms, sector, backend=be)
-    precond = NoJumpInverse(terms, sector, backend=be)
+    precond = NoJumpInverse(terms, sector, backend=be, precision=precision, routes=("real",))
     t = be.asarray(sector.trace_vector())
     mt = precond.apply_real(t)
     scale = 1.0 / float(xp.dot(t, mt))  # tᵀ L_nj⁻¹ t = Tr L_nj⁻¹[I] < 0, real
@@ -235,6 +252,7 @@ def solve_gmres(
             out = gmres_right(
                 apply_a, apply_m, b, x, atol=atol, restart=m, maxiter=maxiter,
                 xp=xp, callback=report, start_iteration=counters["iterations"],
+                flexible=flexible,
             )
             x = out.x
             counters["iterations"] += out.iterations
@@ -290,6 +308,7 @@ def solve_gmres(
             "sector": sector.basis.kind,
             "sector_dim": dim,
             "restart": m,
+            "flexible": flexible,
             "tol": tol,
             "backend": be.name,
             "memory_estimate": format_bytes(need),

@@ -57,8 +57,9 @@ def gmres_right(
     xp: Any = np,
     callback: Callable[[int, float], None] | None = None,
     start_iteration: int = 0,
+    flexible: bool = False,
 ) -> GmresOutcome:
-    """Right-preconditioned restarted GMRES(restart).
+    """Right-preconditioned restarted GMRES(restart), or flexible GMRES (FGMRES).
 
     Parameters
     ----------
@@ -76,11 +77,17 @@ def gmres_right(
         Called as ``callback(iteration, residual_estimate)`` after each iteration.
     start_iteration
         Iterations already spent (when the caller resumes), for numbering and the budget.
+    flexible
+        Store z_k = M v_k and update x with Σ y_k z_k (Saad's FGMRES). Then A Z = V H holds
+        for the z_k actually computed, so a preconditioner that is not exactly linear (one
+        applied in single precision) costs no extra iterations; memory: a second basis of
+        ``restart`` vectors.
     """
     n = b.size
     dtype = b.dtype
     is_complex = np.iscomplexobj(b)
     basis = xp.empty((restart + 1, n), dtype=dtype)
+    zs = xp.empty((restart, n), dtype=dtype) if flexible else None
     x = x0.copy()
     history: list[float] = []
     it = start_iteration
@@ -106,7 +113,11 @@ def gmres_right(
         rotations: list[tuple[complex, complex]] = []
         k_done = 0
         for k in range(restart):
-            w = apply_a(apply_m(basis[k]))
+            if zs is not None:
+                zs[k] = apply_m(basis[k])
+                w = apply_a(zs[k])
+            else:
+                w = apply_a(apply_m(basis[k]))
             h = dot_basis(k, w)
             w -= basis[: k + 1].T @ h
             h2 = dot_basis(k, w)  # second pass: re-orthogonalize (CGS2)
@@ -139,8 +150,10 @@ def gmres_right(
         y = np.linalg.solve(np.triu(hess[:k_done, :k_done]), g[:k_done])
         if xp is not np:
             y = xp.asarray(y)
-        update = basis[:k_done].T @ y
-        x = x + apply_m(update)
+        if zs is not None:
+            x = x + zs[:k_done].T @ y
+        else:
+            x = x + apply_m(basis[:k_done].T @ y)
         if history and history[-1] <= atol:
             converged = True
             break
