@@ -291,3 +291,11 @@ def test_netcdf_says_why_fidelity_is_missing(tmp_path: Path) -> None:
         assert "rho0 is undefined" in ds["fidelity_product"].attrs["undefined"]
         assert "undefined" not in ds["sync_total"].attrs
         assert ds["magnetization"].attrs["description"] == "<sigma^z_j>"
+
+
+def test_evolve_human_output_of_spins_has_no_pauli_labels() -> None:
+    res = runner.invoke(app, ["evolve", str(EXAMPLES / "spin1_rb_pair.toml"), "--t-max", "0.2",
+                              "--points", "2", "--no-progress"])
+    assert res.exit_code == 0, res.stderr
+    assert "σ" not in res.stdout and "S_t" not in res.stdout
+    assert "Σ⟨Jᶻ_j⟩" in res.stdout and "spins" in res.stdout and "u1" in res.stdout

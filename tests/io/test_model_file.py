@@ -320,6 +320,7 @@ GENERAL_INVALID = {
     "spin-negative-gain": (SPINS.replace("gain = [1, 2]", "gain = [1, -2]"), [r"spins\.gain\[1\] = -2\.0"]),
     "qubits-and-spins": (GOOD_QUBITS + SPINS, [r"either \[qubits\] or \[spins\], not both"]),
     "neither-section": ("[couplings]\nfield = 1\n", [r"missing field 'qubits' \(or 'spins'\)"]),
+    "misspelt-section": (SPINS.replace("[spins]", "[spin]"), [r"unknown field 'spin'", r"\[spins\] section"]),
     "spin-isolated-site": ("[spins]\ns = 1\nscheme = 'roulet-bruder'\ngain = [1, 0]\ndamping = [1, 0]\n",
                            [r"site 1: no dissipation", r"not unique"]),
     # [[collective]]

@@ -235,6 +235,10 @@ class ModelSpec(_Strict):
         # Before the fields: which section describes the sites is the first thing to know.
         if isinstance(data, dict):
             if "qubits" not in data and "spins" not in data:
+                unknown = sorted(set(data) - set(cls.model_fields))
+                if unknown:  # a misspelt section, e.g. [spin]
+                    raise ValueError(f"unknown field {unknown[0]!r} (a model file needs a "
+                                     "[qubits] or a [spins] section)")
                 raise ValueError("missing field 'qubits' (or 'spins'): a model file needs a "
                                  "[qubits] or a [spins] section")
             if "qubits" in data and "spins" in data:
