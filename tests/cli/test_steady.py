@@ -27,6 +27,8 @@ ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"
 KEYS = {"n", "method", "nogo", "residual", "magnetization", "flipflop_re", "flipflop_im",
         "sync_max", "sync_total", "fidelity_product", "connected_max"}
+#: Added by the general model (issue 10 §4); every key above stays.
+ADDED_KEYS = {"kind", "dims", "symmetry", "coherence_re", "coherence_im"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -44,16 +46,30 @@ def _one_json_object(stdout: str) -> dict:
     return obj
 
 
-def _check_shapes(out: dict) -> None:
-    assert set(out) == KEYS
+def _check_shapes(out: dict, *, rho0_defined: bool = True) -> None:
+    """The contract; None only where a key has no meaning (spins: sync_*; no ρ₀: fidelity)."""
+    assert set(out) == KEYS | ADDED_KEYS
     n = out["n"]
     assert isinstance(n, int) and isinstance(out["method"], str) and isinstance(out["nogo"], bool)
-    for key in ("residual", "sync_total", "fidelity_product", "connected_max"):
+    assert out["kind"] in ("qubits", "spins") and out["symmetry"] in ("u1", "parity", "none")
+    assert len(out["dims"]) == n and all(isinstance(d, int) and d >= 2 for d in out["dims"])
+    qubits = out["kind"] == "qubits"
+    assert qubits == all(d == 2 for d in out["dims"]) or not qubits
+    floats = ["residual", "connected_max"] + (["sync_total"] if qubits else [])
+    floats += ["fidelity_product"] if rho0_defined else []
+    for key in floats:
         assert isinstance(out[key], float), key
+    if not rho0_defined:
+        assert out["fidelity_product"] is None
     assert len(out["magnetization"]) == n
-    for key in ("flipflop_re", "flipflop_im", "sync_max"):
+    for key in ("coherence_re", "coherence_im"):
+        assert len(out[key]) == n and all(isinstance(v, float) for v in out[key]), key
+    for key in ("flipflop_re", "flipflop_im") + (("sync_max",) if qubits else ()):
         assert len(out[key]) == n and all(len(row) == n for row in out[key]), key
-    assert all(out["sync_max"][j][j] == 0 for j in range(n))
+    if qubits:
+        assert all(out["sync_max"][j][j] == 0 for j in range(n))
+    else:
+        assert out["sync_max"] is None and out["sync_total"] is None
 
 
 @pytest.fixture(scope="module")
@@ -187,12 +203,15 @@ def test_memory_limit_exit_2_names_limit(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_json_matches_library_for_every_example() -> None:
     """Each bundled example runs; nogo in the JSON agrees with the theorem's conditions."""
-    from spinsync import nogo_conditions_hold
+    from spinsync import nogo_conditions_hold, product_state
 
     for path in sorted(EXAMPLES.glob("*.toml")):
         result = runner.invoke(app, ["steady", str(path), "--json"])
         assert result.exit_code == 0, (path, result.stderr)
         out = _one_json_object(result.stdout)
-        _check_shapes(out)
-        assert out["nogo"] == nogo_conditions_hold(load_model(path))
-        assert 0 <= out["fidelity_product"] <= 1 + 1e-12
+        net = load_model(path)
+        defined = product_state(net) is not None
+        _check_shapes(out, rho0_defined=defined)
+        assert out["nogo"] == nogo_conditions_hold(net)
+        if defined:
+            assert 0 <= out["fidelity_product"] <= 1 + 1e-12

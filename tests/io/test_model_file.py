@@ -148,7 +148,8 @@ INVALID = {
                           [r"sites = \(0, 2\)", r"index 2 out of range \[0, 1\]"]),
     "self-bond": (GOOD_QUBITS + "[[couplings.bond]]\nsites = [1, 1]\n", [r"sites = \(1, 1\)", r"self-bond"]),
     "duplicate-bond": (GOOD_QUBITS + "[[couplings.bond]]\nsites = [0, 1]\n[[couplings.bond]]\nsites = [1, 0]\n",
-                       [r"bonds\[1\] sites = \(1, 0\)", r"duplicate of bonds\[0\]"]),
+                       # The file's name of the table, not the library's ``bonds`` (issue 11 §4).
+                       [r"couplings\.bond\[1\] sites = \(1, 0\)", r"duplicate of couplings\.bond\[0\]"]),
     "wrong-length": ("[qubits]\ngain = [1, 2, 3]\ndamping = [1, 1]\n", [r"damping: expected 3 values", r"got 2"]),
     "wrong-length-omega": (GOOD_QUBITS + "omega = [0]\n", [r"omega: expected 2 values", r"got 1"]),
     "hub-out-of-range": (GOOD_QUBITS + "[couplings]\ntopology = 'star'\nhub = 7\n", [r"hub = 7"]),
@@ -196,3 +197,171 @@ def test_rate_scale_wrong_length_names_file(tmp_path: Path) -> None:
 def test_wrong_scalar_types_are_rejected(tmp_path: Path, text: str) -> None:
     with pytest.raises(ModelFileError, match=r"model\.toml"):
         load_model(_write(tmp_path, text))
+
+
+# ------------------------------------------------------------------ general model (issue 10 §1)
+def test_qubits_dephasing_drive_and_phase(tmp_path: Path) -> None:
+    net = load_model(_write(tmp_path, GOOD_QUBITS + "dephasing = [0.5, 0]\ndrive = [0, 0.7]\n"
+                                      "drive_phase = [0, 1.25]\n"))
+    assert net.kind == "qubits"
+    assert np.array_equal(net.dephasing, [0.5, 0]) and np.array_equal(net.drive, [0, 0.7])
+    assert np.array_equal(net.drive_phase, [0, 1.25]) and net.has_drive
+
+
+def test_spins_section_is_network_spins(tmp_path: Path) -> None:
+    from spinsync import Network
+
+    net = load_model(_write(tmp_path, """
+[spins]
+s = [0.5, 1, 1.5]
+scheme = "roulet-bruder"
+gain = [1, 0.5, 0.2]
+damping = [0.5, 1, 0.3]
+dephasing = [0, 0.1, 0]
+omega = [0.1, 0, -0.1]
+drive = [0, 0, 0.3]
+drive_phase = [0, 0, 0.5]
+
+[couplings]
+topology = "chain"
+ux = 1
+uy = 1
+uz = 0.5
+field = 0.2
+"""))
+    expected = Network.spins([0.5, 1, 1.5], [1, 0.5, 0.2], [0.5, 1, 0.3], scheme="roulet-bruder",
+                             dephasing=[0, 0.1, 0], omega=[0.1, 0, -0.1], drive=[0, 0, 0.3],
+                             drive_phase=[0, 0, 0.5], bonds=[(0, 1, 1, 1, 0.5), (1, 2, 1, 1, 0.5)],
+                             field=0.2)
+    assert net.to_dict() == expected.to_dict()
+    assert net.dims == (2, 3, 4)
+
+
+def test_one_spin_size_for_every_site(tmp_path: Path) -> None:
+    net = load_model(_write(tmp_path, "[spins]\ns = 1\nscheme = 'gain-damping'\n"
+                                      "gain = [1, 1, 1]\ndamping = [2, 2, 2]\n"))
+    assert net.kind == "spins" and net.scheme == "gain-damping" and net.dims == (3, 3, 3)
+
+
+def test_collective_tables(tmp_path: Path) -> None:
+    net = load_model(_write(tmp_path, GOOD_QUBITS.replace("[1, 2]", "[1, 2, 0]").replace("[1, 1]", "[1, 1, 0]") + """
+[[collective]]
+sites = "all"
+operator = "lowering"
+rate = 0.5
+
+[[collective]]
+sites = [2, 0]
+operator = "dephasing"
+rate = 0.25
+"""))
+    assert [(c.sites, c.operator, c.rate) for c in net.collective] == [
+        ((0, 1, 2), "lowering", 0.5), ((0, 2), "dephasing", 0.25)]
+
+
+def test_zero_rates_with_a_flip_bond_are_accepted(tmp_path: Path) -> None:
+    """The boundary-driven chain: interior sites without dissipation, linked by bonds."""
+    net = load_model(_write(tmp_path, "[qubits]\ngain = [1, 0, 0]\ndamping = [0, 0, 1]\n"
+                                      "[couplings]\ntopology = 'chain'\nux = 1\nuy = 1\nuz = 0.5\n"))
+    assert net.n == 3 and list(net.gain) == [1, 0, 0]
+
+
+def test_default_hub_and_alpha_are_accepted_on_any_topology() -> None:
+    """fig3a.toml gives hub = 0 to an all-to-all network (its pair is the star): still valid."""
+    text = (EXAMPLES / "fig3a.toml").read_text()
+    assert "hub = 0" in text and "all-to-all" in text
+    assert len(load_model(EXAMPLES / "fig3a.toml").bonds) == 10
+
+
+def test_explicit_zero_couplings_on_a_topology_are_accepted(tmp_path: Path) -> None:
+    """Only a topology with none of ux/uy/uz is refused; zeros written out are a choice."""
+    net = load_model(_write(tmp_path, GOOD_QUBITS + "[couplings]\ntopology = 'chain'\nux = 0\n"))
+    assert net.bonds == [(0, 1, 0.0, 0.0, 0.0)]
+
+
+SPINS = "[spins]\ns = 1\nscheme = 'gain-damping'\ngain = [1, 2]\ndamping = [1, 1]\n"
+COLLECTIVE = "[[collective]]\nsites = 'all'\noperator = 'lowering'\nrate = 1\n"
+
+GENERAL_INVALID = {
+    # issue 11 §4: silent defaults
+    "chain-without-couplings": (GOOD_QUBITS + "[couplings]\ntopology = 'chain'\n",
+                                [r"couplings: topology = 'chain' without ux, uy or uz", r"not be coupled"]),
+    "hub-on-chain": (GOOD_QUBITS + "[couplings]\ntopology = 'chain'\nux = 1\nhub = 1\n",
+                     [r"couplings\.hub = 1: applies only to topology = 'star'", r"'chain'"]),
+    "alpha-on-ring": (GOOD_QUBITS + "[couplings]\ntopology = 'ring'\nux = 1\nalpha = 2\n",
+                      [r"couplings\.alpha = 2\.0: applies only to topology = 'power-law'", r"'ring'"]),
+    "hub-with-bonds": (GOOD_QUBITS + "[couplings]\nhub = 1\n[[couplings.bond]]\nsites = [0, 1]\nux = 1\n",
+                       [r"couplings\.hub = 1", r"\[\[couplings\.bond\]\]"]),
+    "ux-without-topology": (GOOD_QUBITS + "[couplings]\nux = 1\n",
+                            [r"couplings\.ux = 1\.0: applies only with a topology"]),
+    "uz-on-none": (GOOD_QUBITS + "[couplings]\ntopology = 'none'\nuz = 1\n", [r"couplings\.uz = 1\.0"]),
+    "uy-beside-bonds": (GOOD_QUBITS + "[couplings]\nuy = 1\n[[couplings.bond]]\nsites = [0, 1]\nux = 1\n",
+                        [r"couplings\.uy = 1\.0", r"each \[\[couplings\.bond\]\]"]),
+    "nan-uniform-coupling": (GOOD_QUBITS + "[couplings]\ntopology = 'chain'\nux = nan\n",
+                             [r"'couplings\.ux' = nan: must be finite"]),
+    "field-twice": ("field = 1\n" + GOOD_QUBITS + "[couplings]\nfield = 2\n", [r"field is given twice"]),
+    "couplings-field-nan": (GOOD_QUBITS + "[couplings]\nfield = inf\n", [r"couplings\.field = inf"]),
+    # field paths as the file spells them
+    "negative-dephasing": (GOOD_QUBITS + "dephasing = [1, -1]\n", [r"qubits\.dephasing\[1\] = -1\.0", r"≥ 0"]),
+    "short-drive": (GOOD_QUBITS + "drive = [1]\n", [r"qubits\.drive: expected 2 values"]),
+    "drive-phase-type": (GOOD_QUBITS + "drive_phase = [1, 'x']\n", [r"qubits\.drive_phase\.1", r"'x'"]),
+    "rate-scale-type": ("[qubits]\nmagnetization = [0.1, 0.2]\nrate_scale = 'x'\n",
+                        [r"'qubits\.rate_scale' = 'x'", r"a number or a list"]),
+    "spin-size": (SPINS.replace("s = 1", "s = 0.3"), [r"spins\.s = 0\.3", r"half-integer"]),
+    "spin-size-entry": (SPINS.replace("s = 1", "s = [1, 0.7]"), [r"spins\.s\[1\] = 0\.7"]),
+    "spin-size-count": (SPINS.replace("s = 1", "s = [1, 1, 1]"), [r"spins\.s: expected 1 or 2 values"]),
+    "spin-size-type": (SPINS.replace("s = 1", "s = 'one'"), [r"'spins\.s' = 'one'"]),
+    "spin-size-bool": (SPINS.replace("s = 1", "s = true"), [r"'spins\.s' = True"]),
+    "spin-missing-s": (SPINS.replace("s = 1\n", ""), [r"missing field 'spins\.s'"]),
+    "spin-missing-scheme": (SPINS.replace("scheme = 'gain-damping'\n", ""), [r"missing field 'spins\.scheme'"]),
+    "spin-unknown-scheme": (SPINS.replace("gain-damping", "J+"),
+                            [r"'spins\.scheme' = 'J\+'", r"'gain-damping' or 'roulet-bruder'"]),
+    "spin-magnetization": (SPINS + "magnetization = [0.1, 0.2]\n", [r"unknown field 'spins\.magnetization'"]),
+    "spin-negative-gain": (SPINS.replace("gain = [1, 2]", "gain = [1, -2]"), [r"spins\.gain\[1\] = -2\.0"]),
+    "qubits-and-spins": (GOOD_QUBITS + SPINS, [r"either \[qubits\] or \[spins\], not both"]),
+    "neither-section": ("[couplings]\nfield = 1\n", [r"missing field 'qubits' \(or 'spins'\)"]),
+    "misspelt-section": (SPINS.replace("[spins]", "[spin]"), [r"unknown field 'spin'", r"\[spins\] section"]),
+    "spin-isolated-site": ("[spins]\ns = 1\nscheme = 'roulet-bruder'\ngain = [1, 0]\ndamping = [1, 0]\n",
+                           [r"site 1: no dissipation", r"not unique"]),
+    # [[collective]]
+    "collective-rate": (GOOD_QUBITS + COLLECTIVE.replace("rate = 1", "rate = -1"),
+                        [r"collective\[0\]\.rate = -1\.0", r"≥ 0"]),
+    "collective-site": (GOOD_QUBITS + COLLECTIVE.replace("'all'", "[0, 5]"),
+                        [r"collective\[0\]\.sites: 5 is not a site index in \[0, 1\]"]),
+    "collective-sites-word": (GOOD_QUBITS + COLLECTIVE.replace("'all'", "'some'"),
+                              [r"'collective\.0\.sites' = 'some'", r'"all"']),
+    "collective-sites-bool": (GOOD_QUBITS + COLLECTIVE.replace("'all'", "[true]"),
+                              [r"'collective\.0\.sites' = \[True\]"]),
+    "collective-operator": (GOOD_QUBITS + COLLECTIVE.replace("lowering", "lower"),
+                            [r"'collective\.0\.operator' = 'lower'", r"'lowering', 'raising' or 'dephasing'"]),
+    "collective-repeated": (GOOD_QUBITS + COLLECTIVE.replace("'all'", "[0, 0]"), [r"collective\[0\]\.sites = \[0, 0\]"]),
+    "collective-missing-rate": (GOOD_QUBITS + COLLECTIVE.replace("rate = 1\n", ""),
+                                [r"missing field 'collective\.0\.rate'"]),
+    "collective-not-array": (GOOD_QUBITS + COLLECTIVE.replace("[[collective]]", "[collective]"),
+                             [r"'collective'", r"\[\[collective\]\] table"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GENERAL_INVALID))
+def test_general_model_errors_name_file_field_value(tmp_path: Path, case: str) -> None:
+    text, patterns = GENERAL_INVALID[case]
+    path = _write(tmp_path, text, name=f"bad-{case}.toml")
+    with pytest.raises(ModelFileError) as info:
+        load_model(path)
+    msg = str(info.value)
+    assert msg.startswith(str(path) + ": "), msg
+    for pattern in patterns:
+        assert re.search(pattern, msg), f"{pattern!r} not in {msg!r}"
+    assert "\n" not in msg
+
+
+@pytest.mark.parametrize("case", sorted(INVALID) + sorted(GENERAL_INVALID))
+def test_no_python_in_messages(tmp_path: Path, case: str) -> None:
+    """No pydantic prefixes, class names or numpy reprs reach a user (issue 11 §4)."""
+    text, _ = {**INVALID, **GENERAL_INVALID}[case]
+    with pytest.raises(ModelFileError) as info:
+        load_model(_write(tmp_path, text))
+    msg = str(info.value)
+    for leak in ("Value error", "np.float64", "np.int64", "Spec", "dictionary or instance",
+                 "bonds[", "[type=", "pydantic"):
+        assert leak not in msg, f"{leak!r} in {msg!r}"

@@ -74,7 +74,7 @@ def evolve_command(
     force: bool = typer.Option(False, "--force", help="Replace existing --out and --plot files."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
-    """Evolve MODEL's master equation from an initial state; report F[ρ(t), ρ₀], C_αβ, ⟨σᶻ_j⟩."""
+    """Evolve MODEL's master equation from an initial state; report F[ρ(t), ρ₀], C_αβ, ⟨σᶻ_j⟩ (spins: ⟨Jᶻ_j⟩)."""
     import numpy as np
 
     from ..dynamics import evolve
@@ -89,7 +89,8 @@ def evolve_command(
     _check_outputs(out, plot, force)
     network = load_model(model)
     seed = _seed_used(initial, seed)
-    rho0 = initial_state(initial, network.n, seed=seed)
+    # The local dimensions, so spin networks get their GHZ (|s…s⟩ + |−s…−s⟩)/√2, up, … too.
+    rho0 = initial_state(initial, network.dims, seed=seed)
     times = np.linspace(0.0, t_max, points)
     with _progress_bar(points, progress) as callback:
         result = evolve(network, rho0, times, method=method, rtol=rtol, atol=atol, callback=callback)
@@ -139,27 +140,40 @@ def _print_summary(model: Path, initial: str, seed: Optional[int], result: "Evol
 
     screen = console()
     info = result.info
+    qubits = result.network.is_qubits
     head = Table(title=f"Evolution of {model} from {initial}", show_header=False)
-    head.add_row("qubits", str(result.network.n))
+    head.add_row("qubits" if qubits else "spins", str(result.network.n))
     if seed is not None:
         head.add_row("seed", f"{seed} (repeat with --seed {seed})")
     head.add_row("method", f"{info['method']} + {info['integrator']} (rtol {info['rtol']:.0e}, atol {info['atol']:.1e})")
+    head.add_row("symmetry", str(info.get("symmetry", "")))
     head.add_row("sectors (q: dimension)", ", ".join(f"{q}: {d}" for q, d in info["sector_dims"].items()))
     head.add_row("time", f"{info['time']:.2f} s")
     screen.print(head)
-    table = Table(title="Observables (C_αβ of supplement Eq. S6)")
-    for col in ("t", "F[ρ(t), ρ₀]", "Re C₊₋", "Im C₊₋", "|C₊₊|", "S_t", "Σ⟨σᶻ_j⟩"):
+    if qubits:
+        title = "Observables (C_αβ of supplement Eq. S6)"
+        cols = ("t", "F[ρ(t), ρ₀]", "Re C₊₋", "Im C₊₋", "|C₊₊|", "S_t", "Σ⟨σᶻ_j⟩")
+    else:
+        title = "Observables (C_αβ = Σ_{j<k} ⟨Jᵅ_j Jᵝ_k⟩)"
+        cols = ("t", "F[ρ(t), ρ₀]", "Re C₊₋", "Im C₊₋", "|C₊₊|", "Σ⟨Jᶻ_j⟩")
+    table = Table(title=title)
+    for col in cols:
         table.add_column(col, justify="right")
     k = result.times.size
     rows = np.unique(np.linspace(0, k - 1, min(k, MAX_ROWS_SHOWN)).round().astype(int))
     for i in rows:
-        table.add_row(
+        fid = result.fidelity_product[i]
+        row = [
             f"{result.times[i]:.4g}",
-            f"{result.fidelity_product[i]:.8f}",
+            "—" if np.isnan(fid) else f"{fid:.8f}",
             f"{result.c_pm[i].real:+.3e}",
             f"{result.c_pm[i].imag:+.3e}",
             f"{abs(result.c_pp[i]):.3e}",
-            f"{result.sync_total[i]:.4e}",
-            f"{result.magnetization[i].sum():+.6f}",
-        )
+        ]
+        if qubits:
+            row.append(f"{result.sync_total[i]:.4e}")
+        row.append(f"{result.magnetization[i].sum():+.6f}")
+        table.add_row(*row)
     screen.print(table)
+    if np.all(np.isnan(result.fidelity_product)):
+        screen.print("F[ρ(t), ρ₀]: undefined, ρ₀ does not exist (a site has no unique local steady state)")

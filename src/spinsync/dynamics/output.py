@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .evolve import EvolutionResult
 from ..io import atomic_write
@@ -31,71 +32,129 @@ def evolution_summary(result: EvolutionResult) -> dict[str, Any]:
     """Plain data for ``spinsync evolve --json``.
 
     Keys: ``times``, ``fidelity_product``, ``c_pm_re``, ``c_pm_im``, ``c_pp_re``,
-    ``c_pp_im`` (lists over time), ``magnetization`` (times × N), and also ``c_mp_*``,
-    ``c_mm_*``, ``sync_total``, ``trace``, ``n`` and ``info`` (method, tolerances,
-    sector dimensions, wall time in seconds).
+    ``c_pp_im`` (lists over time), ``magnetization`` (times × N: ⟨σᶻ_j⟩ for qubits, ⟨Jᶻ_j⟩
+    for spins), ``coherence_re``/``coherence_im`` (times × N: ⟨σ⁺_j⟩, spins ⟨J⁺_j⟩), and
+    also ``c_mp_*``, ``c_mm_*``, ``sync_total``, ``trace``, ``n``, ``kind`` (``"qubits"`` or
+    ``"spins"``), ``dims`` (2s_j + 1), ``symmetry`` (``"u1"``, ``"parity"``, ``"none"``) and
+    ``info`` (method, tolerances, sector dimensions, wall time in seconds). For spins the
+    C sums are Σ_{j<k} ⟨Jᵅ_j Jᵝ_k⟩.
+
+    A quantity without meaning for the model is None, not a list of NaN (which is not
+    JSON): ``fidelity_product`` where ρ₀ is undefined (a site without a unique local
+    steady state), ``sync_total`` for spins.
     """
-    out: dict[str, Any] = {"n": result.network.n, "times": result.times.tolist()}
-    out["fidelity_product"] = result.fidelity_product.tolist()
+    network = result.network
+    out: dict[str, Any] = {"n": network.n, "kind": network.kind, "dims": list(network.dims),
+                           "symmetry": result.info.get("symmetry"), "times": result.times.tolist()}
+    out["fidelity_product"] = _defined(result.fidelity_product)
     for key, values in (("pm", result.c_pm), ("pp", result.c_pp), ("mp", result.c_mp), ("mm", result.c_mm)):
         out[f"c_{key}_re"] = values.real.tolist()
         out[f"c_{key}_im"] = values.imag.tolist()
     out["magnetization"] = result.magnetization.tolist()
-    out["sync_total"] = result.sync_total.tolist()
+    coherence = _coherence(result)
+    out["coherence_re"] = coherence.real.tolist()
+    out["coherence_im"] = coherence.imag.tolist()
+    out["sync_total"] = _defined(result.sync_total)
     out["trace"] = result.trace.tolist()
     for name, values in result.fidelity.items():
         out[f"fidelity_{name}"] = values.tolist()
     out["info"] = {
         k: result.info[k]
-        for k in ("method", "integrator", "rtol", "atol", "basis", "sector_dims", "time")
+        for k in ("method", "integrator", "rtol", "atol", "basis", "symmetry", "sector_dims", "time")
         if k in result.info
     }
     return out
 
 
-def evolution_dataset(result: EvolutionResult, attrs: dict[str, Any] | None = None) -> Any:
-    """The result as an ``xarray.Dataset`` with dimensions ``time``, ``qubit``, ``qubit_k``.
+def _defined(values: NDArray[np.float64]) -> list[float] | None:
+    """``values`` as a list, or None when the quantity is undefined for the model (all NaN)."""
+    return None if np.all(np.isnan(values)) else values.tolist()
 
-    Attributes: ``conventions``, ``model`` and ``info`` (JSON), ``spinsync_version``,
-    ``created`` (UTC, ISO 8601), then ``attrs`` (which may override them).
+
+def _coherence(result: EvolutionResult) -> NDArray[np.complex128]:
+    if result.coherence is None:  # results built before coherences were recorded
+        return np.full(result.magnetization.shape, np.nan + 0j)
+    return result.coherence
+
+
+#: Why a quantity is absent or NaN, for the NetCDF attribute ``undefined``.
+_UNDEFINED_FIDELITY = ("the product state rho0 is undefined: some site's local Liouvillian has "
+                       "no unique steady state (docs/conventions.md)")
+_UNDEFINED_SYNC = ("S_t is defined for qubits (paper Fig. 3); for spins it is not defined yet")
+
+
+def evolution_dataset(result: EvolutionResult, attrs: dict[str, Any] | None = None) -> Any:
+    """The result as an ``xarray.Dataset``.
+
+    Dimensions ``time`` and, for qubit networks, ``qubit``, ``qubit_k``; for spin networks
+    ``site``, ``site_k``. Variables: ``fidelity_product``, ``trace``, ``sync_total``,
+    ``magnetization`` (⟨σᶻ_j⟩ or ⟨Jᶻ_j⟩), ``coherence_re``/``_im`` (⟨σ⁺_j⟩ or ⟨J⁺_j⟩), the
+    C sums ``c_*_re``/``_im`` and pair matrices ``pair_pm_*``, ``pair_mm_*``; each carries a
+    ``description``. A quantity undefined for the model (``fidelity_product`` without ρ₀,
+    ``sync_total`` for spins) is NaN with an attribute ``undefined`` saying why. Dataset
+    attributes: ``kind``, ``dims``, ``symmetry``, ``conventions``, ``model`` and ``info``
+    (JSON), ``spinsync_version``, ``created`` (UTC, ISO 8601), then ``attrs`` (which may
+    override them).
     """
     import xarray as xr
 
-    n = result.network.n
+    network = result.network
+    n = network.n
+    qubits = network.is_qubits
+    site, site_k = ("qubit", "qubit_k") if qubits else ("site", "site_k")
+    coherence = _coherence(result)
     data: dict[str, Any] = {
         "fidelity_product": (("time",), result.fidelity_product),
         "trace": (("time",), result.trace),
         "sync_total": (("time",), result.sync_total),
-        "magnetization": (("time", "qubit"), result.magnetization),
+        "magnetization": (("time", site), result.magnetization),
+        "coherence_re": (("time", site), coherence.real),
+        "coherence_im": (("time", site), coherence.imag),
     }
     for key, values in (("pm", result.c_pm), ("mp", result.c_mp), ("pp", result.c_pp), ("mm", result.c_mm)):
         data[f"c_{key}_re"] = (("time",), values.real)
         data[f"c_{key}_im"] = (("time",), values.imag)
     for key, values in (("pm", result.pair_pm), ("mm", result.pair_mm)):
-        data[f"pair_{key}_re"] = (("time", "qubit", "qubit_k"), values.real)
-        data[f"pair_{key}_im"] = (("time", "qubit", "qubit_k"), values.imag)
+        data[f"pair_{key}_re"] = (("time", site, site_k), values.real)
+        data[f"pair_{key}_im"] = (("time", site, site_k), values.imag)
     for name, values in result.fidelity.items():
         data[f"fidelity_{name}"] = (("time",), values)
     ds = xr.Dataset(
         data,
-        coords={"time": result.times, "qubit": np.arange(n), "qubit_k": np.arange(n)},
+        coords={"time": result.times, site: np.arange(n), site_k: np.arange(n)},
     )
+    a = "s" if qubits else "J"  # s+ = sigma^+ (qubits), J+ (spins)
+    plus = "sigma^+_j" if qubits else "J^+_j"
     descriptions = {
-        "fidelity_product": "Uhlmann fidelity Tr sqrt(sqrt(rho0) rho(t) sqrt(rho0)) to the no-go product state (not squared)",
+        "fidelity_product": "Uhlmann fidelity Tr sqrt(sqrt(rho0) rho(t) sqrt(rho0)) to the product "
+                            "state rho0 of the local steady states (not squared)",
         "trace": "Tr rho(t)",
         "sync_total": "S_t = sum_{j<k} (pi/16)|<s+_j s-_k>|",
-        "magnetization": "<sigma^z_j>",
-        "c_pm_re": "Re C_{+-} = sum_{j<k} Tr[rho_jk s+_j s-_k] (supplement Eq. S6)",
-        "pair_pm_re": "Re <s+_j s-_k> (diagonal set to 0)",
-        "pair_mm_re": "Re <s-_j s-_k> (diagonal set to 0)",
+        "magnetization": "<sigma^z_j>" if qubits else "<J^z_j>",
+        "coherence_re": f"Re <{plus}>",
+        "coherence_im": f"Im <{plus}>",
+        "c_pm_re": f"Re C_{{+-}} = sum_{{j<k}} Tr[rho_jk {a}+_j {a}-_k]"
+                   + (" (supplement Eq. S6)" if qubits else ""),
+        "pair_pm_re": f"Re <{a}+_j {a}-_k> (diagonal set to 0)",
+        "pair_mm_re": f"Re <{a}-_j {a}-_k> (diagonal set to 0)",
     }
     for name, text in descriptions.items():
         ds[name].attrs["description"] = text
     from .. import __version__
 
+    if np.all(np.isnan(result.fidelity_product)):
+        ds["fidelity_product"].attrs["undefined"] = _UNDEFINED_FIDELITY
+    if not qubits:
+        ds["sync_total"].attrs["undefined"] = _UNDEFINED_SYNC
+    conventions = ("spinsync docs/conventions.md: basis (up, down), sigma^z = diag(1, -1), qubits 0..N-1"
+                   if qubits else
+                   "spinsync docs/conventions.md: local basis |s,s> ... |s,-s>, [Jx, Jy] = i Jz, sites 0..N-1")
     meta = {
-        "conventions": "spinsync docs/conventions.md: basis (up, down), sigma^z = diag(1, -1), qubits 0..N-1",
-        "model": json.dumps(result.network.to_dict()),
+        "kind": network.kind,
+        "dims": json.dumps(list(network.dims)),
+        "symmetry": str(result.info.get("symmetry", "")),
+        "conventions": conventions,
+        "model": json.dumps(network.to_dict()),
         "info": json.dumps(_jsonable(result.info)),
         # Like sweep files: the version that wrote the file and when (UTC, ISO 8601).
         "spinsync_version": __version__,
@@ -156,9 +215,10 @@ def plot_evolution(result: EvolutionResult, path: str | os.PathLike[str], title:
     axes[1].legend(fontsize=8)
     for j in range(result.network.n):
         axes[2].plot(t, result.magnetization[:, j], label=f"{j}")
-    axes[2].set_ylabel(r"$\langle\sigma^z_j\rangle$")
+    qubits = result.network.is_qubits
+    axes[2].set_ylabel(r"$\langle\sigma^z_j\rangle$" if qubits else r"$\langle J^z_j\rangle$")
     if result.network.n <= 12:
-        axes[2].legend(title="qubit", fontsize=7, ncol=2)
+        axes[2].legend(title="qubit" if qubits else "site", fontsize=7, ncol=2)
     for ax in axes:
         ax.set_xlabel("$t$ (inverse of the model's rate unit)")
     if title:

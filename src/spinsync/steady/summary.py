@@ -6,35 +6,93 @@ from typing import Any
 
 import numpy as np
 
-from ..measures import fidelity, flipflop_matrix, magnetizations, max_connected_correlation
+from ..measures import (
+    fidelity,
+    flipflop_matrix,
+    magnetizations,
+    max_connected_correlation,
+    spin_expectations,
+    spin_flipflop_matrix,
+    spin_max_connected_correlation,
+)
 from ..measures.sync import sync_max_matrix, sync_total
 from .analytic import product_state
 from .results import SteadyStateResult
 
-__all__ = ["steady_summary"]
+__all__ = ["steady_summary", "SUMMARY_KEYS"]
+
+#: Every key of :func:`steady_summary`, in the order it writes them.
+SUMMARY_KEYS = (
+    "n", "kind", "dims", "method", "symmetry", "nogo", "residual", "magnetization",
+    "coherence_re", "coherence_im", "flipflop_re", "flipflop_im", "sync_max", "sync_total",
+    "fidelity_product", "connected_max",
+)
 
 
 def steady_summary(result: SteadyStateResult) -> dict[str, Any]:
     """The JSON contract of ``spinsync steady --json``.
 
-    Keys: ``n``, ``method``, ``nogo``, ``residual``, ``magnetization`` (⟨σᶻ_j⟩),
-    ``flipflop_re``/``flipflop_im`` (N×N ⟨σ⁺_jσ⁻_k⟩, diagonal ⟨σ⁺_jσ⁻_j⟩),
-    ``sync_max`` (N×N Sᵐᵃˣ, zero diagonal), ``sync_total`` (S_t),
-    ``fidelity_product`` (F(ρ_ss, ρ₀)), ``connected_max``.
+    Parameters
+    ----------
+    result
+        A solved steady state (any method, any model).
+
+    Returns
+    -------
+    dict
+        Plain Python data (lists, floats, strings, None), keys :data:`SUMMARY_KEYS`:
+
+        * ``n`` — number of sites; ``kind`` — ``"qubits"`` or ``"spins"``; ``dims`` — the
+          local dimensions 2s_j + 1;
+        * ``method``; ``symmetry`` — the one the solve used (``"u1"``, ``"parity"``,
+          ``"none"``); ``nogo`` — the theorem's conditions hold; ``residual`` —
+          ‖L[ρ]‖_F/‖ρ‖_F;
+        * ``magnetization`` — ⟨σᶻ_j⟩ for qubits, ⟨Jᶻ_j⟩ for spins;
+        * ``coherence_re``/``coherence_im`` — ⟨σ⁺_j⟩ for qubits, ⟨J⁺_j⟩ for spins (non-zero
+          only without U(1) symmetry, e.g. with a drive);
+        * ``flipflop_re``/``flipflop_im`` — N×N ⟨σ⁺_jσ⁻_k⟩ (spins: ⟨J⁺_jJ⁻_k⟩), diagonal
+          ⟨σ⁺_jσ⁻_j⟩ (⟨J⁺_jJ⁻_j⟩);
+        * ``sync_max`` — N×N Sᵐᵃˣ_jk (zero diagonal) and ``sync_total`` — S_t, for qubits;
+          None for spins (not defined for them yet);
+        * ``fidelity_product`` — F(ρ_ss, ρ₀), None where ρ₀ is undefined (a site whose local
+          Liouvillian has no unique steady state);
+        * ``connected_max`` — the largest |⟨Aᵅ_jAᵝ_k⟩ − ⟨Aᵅ_j⟩⟨Aᵝ_k⟩| over pairs and
+          α, β ∈ {x, y, z}, with A = σ for qubits and J for spins.
+
+        Keys without meaning for a model are None, never invented numbers.
     """
     state = result.state
-    ff = flipflop_matrix(state)
-    smax = sync_max_matrix(state)
-    return {
-        "n": result.network.n,
+    network = result.network
+    qubits = network.is_qubits
+    # ⟨J⁺⟩ = ⟨σ⁺⟩ for s = ½ (J± = Jˣ ± iJʸ = σ±), so one measure gives both coherences.
+    coherence = np.asarray(spin_expectations(state, "+"), dtype=complex)
+    if qubits:
+        magnetization = magnetizations(state)
+        ff = flipflop_matrix(state)
+        smax = sync_max_matrix(state)
+        sync: dict[str, Any] = {"sync_max": smax.tolist(), "sync_total": float(sync_total(smax))}
+        connected = max_connected_correlation(state)
+    else:
+        magnetization = spin_expectations(state, "z")
+        ff = spin_flipflop_matrix(state)
+        sync = {"sync_max": None, "sync_total": None}
+        connected = spin_max_connected_correlation(state)
+    rho0 = product_state(network)
+    summary = {
+        "n": network.n,
+        "kind": network.kind,
+        "dims": list(network.dims),
         "method": result.method,
+        "symmetry": result.symmetry,
         "nogo": bool(result.nogo),
         "residual": float(result.residual),
-        "magnetization": magnetizations(state).tolist(),
+        "magnetization": np.asarray(magnetization, dtype=float).tolist(),
+        "coherence_re": coherence.real.tolist(),
+        "coherence_im": coherence.imag.tolist(),
         "flipflop_re": ff.real.tolist(),
         "flipflop_im": ff.imag.tolist(),
-        "sync_max": smax.tolist(),
-        "sync_total": sync_total(smax),
-        "fidelity_product": float(fidelity(state, product_state(result.network))),
-        "connected_max": float(max_connected_correlation(state)),
+        **sync,
+        "fidelity_product": None if rho0 is None else float(fidelity(state, rho0)),
+        "connected_max": float(connected),
     }
+    return {key: summary[key] for key in SUMMARY_KEYS}
