@@ -175,10 +175,11 @@ rate = 0.2
           collective=[([0, 2], "raising", 0.2)]))
 
 
-def test_spins_scheme_defaults_to_gain_damping(tmp_path: Path) -> None:
-    """Assumption: as in ss.Network.spins, the default scheme is "gain-damping" (Eq. S29 as
-    printed)."""
-    _check(tmp_path, """
+def test_spins_scheme_is_required_in_files(tmp_path: Path) -> None:
+    """Decided (issue 11: no silent defaults): the two schemes answer the no-go question
+    oppositely, so a [spins] file must say which it means; the API keeps "gain-damping"
+    as its default. With the key given, the file equals the API call."""
+    text = """
 [spins]
 s = 1.5
 gain = [0.5, 1.0]
@@ -187,8 +188,12 @@ damping = [1.0, 0.4]
 topology = "chain"
 ux = 1.0
 uy = 1.0
-""", dict(kind="spin", s=1.5, scheme="gain-damping", gain=[0.5, 1.0], damping=[1.0, 0.4],
-          bonds=[(0, 1, 1.0, 1.0, 0.0)]))
+"""
+    with pytest.raises(ss.ModelFileError, match=r"spins\.scheme"):
+        ss.load_model(_write(tmp_path, text))
+    _check(tmp_path, text.replace("s = 1.5", 's = 1.5\nscheme = "gain-damping"'),
+           dict(kind="spin", s=1.5, scheme="gain-damping", gain=[0.5, 1.0], damping=[1.0, 0.4],
+                bonds=[(0, 1, 1.0, 1.0, 0.0)]))
 
 
 def test_boundary_driven_chain_file(tmp_path: Path) -> None:
@@ -225,7 +230,7 @@ rate = 0.5
 
 # ------------------------------------------------------------------ bad input
 QUBITS2 = "[qubits]\ngain = [1, 2]\ndamping = [1, 1]\n"
-SPINS2 = "[spins]\ns = 1\ngain = [1, 2]\ndamping = [1, 1]\n"
+SPINS2 = "[spins]\ns = 1\nscheme = 'gain-damping'\ngain = [1, 2]\ndamping = [1, 1]\n"
 
 INVALID = {
     "negative-dephasing": ("[qubits]\ngain = [1, 2]\ndamping = [1, 1]\ndephasing = [0.1, -0.5]\n",
@@ -251,14 +256,14 @@ INVALID = {
                                [r"collective\.0\.speed"]),
     "collective-bad-sites": (QUBITS2 + "[[collective]]\nsites = 'some'\noperator = 'lowering'\nrate = 1\n",
                              [r"collective\.0\.sites", r"'some'"]),
-    "spin-size": ("[spins]\ns = 0.7\ngain = [1, 2]\ndamping = [1, 1]\n", [r"\bs\b", r"0\.7"]),
-    "spin-size-in-list": ("[spins]\ns = [1, 0.7]\ngain = [1, 2]\ndamping = [1, 1]\n", [r"\bs\b", r"0\.7"]),
-    "spin-size-zero": ("[spins]\ns = 0\ngain = [1, 2]\ndamping = [1, 1]\n", [r"\bs\b", r"\b0\b"]),
-    "spin-size-list-length": ("[spins]\ns = [1, 1, 1]\ngain = [1, 2]\ndamping = [1, 1]\n", [r"\bs\b", r"3"]),
-    "unknown-scheme": (SPINS2 + "scheme = 'bogus'\n", [r"scheme", r"'bogus'"]),
+    "spin-size": ("[spins]\ns = 0.7\nscheme = 'gain-damping'\ngain = [1, 2]\ndamping = [1, 1]\n", [r"\bs\b", r"0\.7"]),
+    "spin-size-in-list": ("[spins]\ns = [1, 0.7]\nscheme = 'gain-damping'\ngain = [1, 2]\ndamping = [1, 1]\n", [r"\bs\b", r"0\.7"]),
+    "spin-size-zero": ("[spins]\ns = 0\nscheme = 'gain-damping'\ngain = [1, 2]\ndamping = [1, 1]\n", [r"\bs\b", r"\b0\b"]),
+    "spin-size-list-length": ("[spins]\ns = [1, 1, 1]\nscheme = 'gain-damping'\ngain = [1, 2]\ndamping = [1, 1]\n", [r"\bs\b", r"3"]),
+    "unknown-scheme": (SPINS2.replace("'gain-damping'", "'bogus'"), [r"scheme", r"'bogus'"]),
     "unknown-spin-key": (SPINS2 + "gian = [1, 2]\n", [r"unknown field 'spins\.gian'"]),
     "spins-magnetization": (SPINS2 + "magnetization = [0.1, 0.2]\n", [r"spins\.magnetization"]),
-    "spins-negative-gain": ("[spins]\ns = 1\ngain = [1, -2]\ndamping = [1, 1]\n", [r"gain", r"-2"]),
+    "spins-negative-gain": ("[spins]\ns = 1\nscheme = 'gain-damping'\ngain = [1, -2]\ndamping = [1, 1]\n", [r"gain", r"-2"]),
     "spins-missing-s": ("[spins]\ngain = [1, 2]\ndamping = [1, 1]\n", [r"spins", r"\bs\b"]),
     "qubits-and-spins": (QUBITS2 + SPINS2, [r"qubits", r"spins"]),
 }

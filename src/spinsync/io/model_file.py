@@ -89,6 +89,14 @@ class _SiteTerms(_Strict):
     def terms(self) -> dict[str, Any]:
         return {"dephasing": self.dephasing, "drive": self.drive, "drive_phase": self.drive_phase}
 
+    @model_validator(mode="after")
+    def _phase_needs_drive(self) -> "_SiteTerms":
+        # A phase without a drive does nothing: almost surely a typo (like rate_scale
+        # without magnetization), so it is refused rather than ignored.
+        if self.drive_phase is not None and self.drive is None:
+            raise ValueError("drive_phase is given without drive (it only sets the drive's phase)")
+        return self
+
 
 class QubitsSpec(_SiteTerms):
     gain: list[float] | None = None
