@@ -72,6 +72,10 @@ SAFETY = 0.5
 UNIQUENESS_RTOL = 1e-6
 
 
+class _Breakdown(Exception):
+    """The iterate became non-finite or traceless (a singular system)."""
+
+
 def gmres_memory_estimate(sector_dim: int, restart: int, itemsize: int = 8,
                           factor_bytes: float = 32.0) -> float:
     """Peak bytes: Krylov basis + eigenvector factors (four real n² per block, 4 or 8 bytes
@@ -257,7 +261,10 @@ def solve_gmres(
             x = out.x
             counters["iterations"] += out.iterations
             counters["cycles"] += out.cycles
-            rho = x / float(xp.dot(t, x))
+            trace = float(xp.dot(t, x))
+            if not (np.isfinite(trace) and trace != 0.0 and bool(xp.all(xp.isfinite(x)))):
+                raise _Breakdown()
+            rho = x / trace
             residual = float(xp.linalg.norm(liouv.matvec(rho)) / xp.linalg.norm(rho))
             if residual <= tol:
                 return rho, residual
@@ -273,12 +280,30 @@ def solve_gmres(
             # (rounding): ask GMRES for more.
             tighten *= 0.1
 
-    rho, residual = solve_from(be.asarray(initial_guess(plan, sector)), True)
+    try:
+        rho, residual = solve_from(be.asarray(initial_guess(plan, sector)), True)
+    except _Breakdown:
+        if precision == "double":
+            raise NumericalError(
+                "GMRES broke down (the iterate lost its trace or became non-finite): the "
+                "Liouvillian is numerically singular — the steady state is not unique, or a "
+                "rate is many orders below the others"
+            ) from None
+        # A single-precision preconditioner can overflow where L_nj is (nearly) singular
+        # (dark states): start again in double, which is exact there.
+        return solve_gmres(network, tol, maxiter, restart, callback, backend,
+                           precision="double", symmetry=symmetry, plan=plan)
     first_iterations = counters["iterations"]
     certified = certified_unique(terms)
     info_unique: dict[str, Any] = {"uniqueness": "certified" if certified else "checked"}
     if not certified:
-        other, _ = solve_from(be.asarray(_random_start(sector)), False)
+        try:
+            other, _ = solve_from(be.asarray(_random_start(sector)), False)
+        except _Breakdown:
+            raise NumericalError(
+                "the steady state is not unique: GMRES from a second starting state broke "
+                "down (the Liouvillian is singular beyond the trace)"
+            ) from None
         diff = float(xp.linalg.norm(other - rho) / xp.linalg.norm(rho))
         info_unique["uniqueness_difference"] = diff
         if not diff <= UNIQUENESS_RTOL:
