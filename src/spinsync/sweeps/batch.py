@@ -461,7 +461,8 @@ class ParametricSteadyState:
             bad = ~(cond < DEGENERACY_COND)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
-                raise NumericalError(_degenerate(first + i, f"condition number ≈ {cond[i]:.1e}"))
+                raise NumericalError(_degenerate(
+                    first + i, f"ill-conditioned (condition number ≈ {cond[i]:.1e})"))
         # ‖L[X]‖_F / ‖X‖_F, both in real coordinates (‖Y‖_F = ‖X‖_F): the system's rows are
         # L's except the trace row, whose L row was kept.
         r = np.matmul(system, y[..., None])[..., 0]
