@@ -2,19 +2,20 @@
 
 Shape (see ``examples/sweeps/``)::
 
-    [sweep]
-    name = "fig2a"                 # used in messages and metadata
-    description = "Sᵐᵃˣ₁₂ over (m₁, m₂)"
-    solver = "auto"                # auto | batch | analytic | direct | gmres (if installed)
-    chunk_size = 2000              # optional: points per checkpoint chunk (default: ~1 s of work)
-
-    model_file = "../two_qubit.toml"   # base model, relative to this file …
+    model_file = "../two_qubit.toml"   # base model, relative to this file (a top-level
+                                       # key: before any [table]) …
     # … or inline, with the model-file schema:
     # [model.qubits]
     # magnetization = [0.25, -0.25]
     # [model.couplings]
     # topology = "all-to-all"
     # ux = 1
+
+    [sweep]
+    name = "fig2a"                 # used in messages and metadata
+    description = "Sᵐᵃˣ₁₂ over (m₁, m₂)"
+    solver = "auto"                # auto | batch | analytic | direct | gmres (if installed)
+    chunk_size = 2000              # optional: points per checkpoint chunk (default: ~1 s of work)
 
     [[axis]]                       # axes make a grid, the first one varies slowest
     name = "m1"                    # coordinate name in the NetCDF file (identifier)
@@ -27,9 +28,15 @@ Shape (see ``examples/sweeps/``)::
     # spacing = "log"              # … or geomspace; or explicit: values = [0.1, 0.2]
 
     [[tie]]                        # applied in order after the axes, at every point
-    set = ["qubits.gain[2]", "qubits.gain[3]"]
-    from = "qubits.gain[1]"        # path value = scale × (value of `from`)
-    scale = [1.5, 2.5]
+    set = ["qubits.damping[1]"]    # one or several paths
+    from = "qubits.damping[0]"     # path value = scale × (value of `from`)
+    scale = [2.0]
+
+The base model is whatever the model-file loader accepts (``[qubits]``; ``[spins]`` and
+``[[collective]]`` once it reads them) and fixes the structure; the paths (``axes.py``) set
+qubit, spin, coupling and collective-channel parameters. ``solver = "auto"`` solves the grid as
+dense stacks (``batch.py``) when the steady sector of the weakest symmetry over all points has
+at most :data:`BATCH_MAX_DIM` entries, else point by point with ``steady_state``.
 
 Every error names the file, the field (dotted path) and the offending value.
 """
