@@ -76,13 +76,12 @@ def test_eq7_on_a_two_qubit_grid() -> None:
 
 
 # --------------------------------------------------------------------------- general model
-from itertools import combinations  # noqa: E402
 
 from spinsync import spin_expectations, spin_flipflop_matrix  # noqa: E402
 from spinsync.errors import NumericalError  # noqa: E402
 from spinsync.model import Collective  # noqa: E402
 from spinsync.sweeps import parse_path  # noqa: E402
-from spinsync.sweeps.batch import ParametricSteadyState, Parametrization, batch_symmetry  # noqa: E402
+from spinsync.sweeps.batch import ParametricSteadyState, batch_symmetry  # noqa: E402
 
 #: Batch and per-point solves are float64 LU solutions of the same well-conditioned systems.
 TOL = 1e-10

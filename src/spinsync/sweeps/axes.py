@@ -4,31 +4,31 @@ A *parameter path* names one numeric model parameter (or one parameter on every 
 the vocabulary of the model files (``io/model_file.py``); no file text is ever evaluated,
 paths are matched against this fixed grammar:
 
-=============================================  ===========================================
-path                                           meaning
-=============================================  ===========================================
-``qubits.gain[j]``, ``qubits.damping[j]``      Γᵍ_j, Γᵈ_j (½Γ D[σ±_j])
-``qubits.dephasing[j]``                        Γᵠ_j (½Γᵠ D[σᶻ_j])
-``qubits.omega[j]``                            ω_j (H₀ = Σ ω_j σᶻ_j / 2; with a drive: the
-                                               detuning from it)
-``qubits.drive[j]``, ``qubits.drive_phase[j]``  Ω_j, φ_j: H += (Ω_j/2)(cos φ_j σˣ_j +
-                                               sin φ_j σʸ_j)
-``qubits.magnetization[j]``                    m_j; writing it sets Γᵍ_j, Γᵈ_j by the caption
-                                               rule with the qubit's larger rate kept at its
-                                               base-model value (1 for models built by the
-                                               caption rule), docs/conventions.md
-``spins.gain[j]``, ``spins.damping[j]``        γᵍ_j, γᵈ_j of A±_j (J± or J±Jᶻ: the scheme)
-``spins.dephasing[j]``                         γᵠ_j (½γᵠ D[Jᶻ_j])
-``spins.omega[j]``                             ω_j ((ω_j/2) Jᶻ_j; the detuning with a drive)
-``spins.drive[j]``, ``spins.drive_phase[j]``   Ω_j, φ_j: H += Ω_j (cos φ_j Jˣ_j + sin φ_j Jʸ_j)
-``qubits.X`` / ``spins.X`` (no index)          X on every site (the same value on each)
-``collective[i].rate``                         γ of collective channel i (½γ D[Σ_{j∈S} A_j])
-``collective.rate``                            every collective channel's rate
-``couplings.ux`` / ``uy`` / ``uz``             Uᵅ on every bond (the same value on each)
-``couplings.bond[i].ux`` / ``uy`` / ``uz``     Uᵅ on bond i (the model's bond order; for a
-                                               topology the order of ``Network.bonds``)
-``couplings.field`` (or ``field``)             the uniform field B (B Σ_j σᶻ_j or B Σ_j Jᶻ_j)
-=============================================  ===========================================
+================================================  ===========================================
+path                                              meaning
+================================================  ===========================================
+``qubits.gain[j]``, ``qubits.damping[j]``         Γᵍ_j, Γᵈ_j (½Γ D[σ±_j])
+``qubits.dephasing[j]``                           Γᵠ_j (½Γᵠ D[σᶻ_j])
+``qubits.omega[j]``                               ω_j (H₀ = Σ ω_j σᶻ_j / 2; with a drive: the
+                                                  detuning from it)
+``qubits.drive[j]``, ``qubits.drive_phase[j]``    Ω_j, φ_j: H += (Ω_j/2)(cos φ_j σˣ_j +
+                                                  sin φ_j σʸ_j)
+``qubits.magnetization[j]``                       m_j; writing it sets Γᵍ_j, Γᵈ_j by the caption
+                                                  rule with the qubit's larger rate kept at its
+                                                  base-model value (1 for models built by the
+                                                  caption rule), docs/conventions.md
+``spins.gain[j]``, ``spins.damping[j]``           γᵍ_j, γᵈ_j of A±_j (J± or J±Jᶻ: the scheme)
+``spins.dephasing[j]``                            γᵠ_j (½γᵠ D[Jᶻ_j])
+``spins.omega[j]``                                ω_j ((ω_j/2) Jᶻ_j; the detuning with a drive)
+``spins.drive[j]``, ``spins.drive_phase[j]``      Ω_j, φ_j: H += Ω_j (cos φ_j Jˣ_j + sin φ_j Jʸ_j)
+``qubits.X`` / ``spins.X`` (no index)             X on every site (the same value on each)
+``collective[i].rate``                            γ of collective channel i (½γ D[Σ_{j∈S} A_j])
+``collective.rate``                               every collective channel's rate
+``couplings.ux`` / ``uy`` / ``uz``                Uᵅ on every bond (the same value on each)
+``couplings.bond[i].ux`` / ``uy`` / ``uz``        Uᵅ on bond i (the model's bond order; for a
+                                                  topology the order of ``Network.bonds``)
+``couplings.field`` (or ``field``)                the uniform field B (B Σ_j σᶻ_j or B Σ_j Jᶻ_j)
+================================================  ===========================================
 
 Site and channel indices are 0-based (the paper's qubit j is index j − 1). ``qubits.*``
 paths need a ``[qubits]`` base model and ``spins.*`` paths a ``[spins]`` one. Reading an
