@@ -1,4 +1,5 @@
-"""The batched solver against the core direct solver and the closed form Eq. (7)."""
+"""The batched solver against the core direct solver, the closed form Eq. (7), and — for the
+general model — per-point ``steady_state`` and the closed-form driven qubit."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import numpy as np
 import pytest
 
 from spinsync import Network, fidelity, flipflop_matrix, magnetizations, product_state, steady_state
-from spinsync.sweeps import PointParams, batch_steady, sector_dimension
+from spinsync import spin_expectations, spin_flipflop_matrix
+from spinsync.errors import NumericalError
+from spinsync.model import Collective
+from spinsync.sweeps import PointParams, batch_steady, parse_path, sector_dimension
+from spinsync.sweeps.batch import ParametricSteadyState, batch_symmetry
 from spinsync.sweeps.spec import sweep_from_dict
 from spinsync.measures.sync import two_qubit_flipflop
 
@@ -77,11 +82,6 @@ def test_eq7_on_a_two_qubit_grid() -> None:
 
 # --------------------------------------------------------------------------- general model
 
-from spinsync import spin_expectations, spin_flipflop_matrix  # noqa: E402
-from spinsync.errors import NumericalError  # noqa: E402
-from spinsync.model import Collective  # noqa: E402
-from spinsync.sweeps import parse_path  # noqa: E402
-from spinsync.sweeps.batch import ParametricSteadyState, batch_symmetry  # noqa: E402
 
 #: Batch and per-point solves are float64 LU solutions of the same well-conditioned systems.
 TOL = 1e-10
