@@ -13,12 +13,29 @@ from spinsync.sweeps import load_sweep, sweep_from_dict
 from sweep_helpers import EXAMPLES
 
 
-def test_examples_load() -> None:
-    files = sorted(EXAMPLES.glob("*.toml"))
-    assert files, "no example sweep files"
-    for path in files:
-        spec = load_sweep(path)
-        assert spec.size > 0 and spec.text
+#: Example sweeps over a [spins] base model: they load once the model-file loader reads
+#: [spins] (branch files-cli); until then they fail with the loader's "missing field".
+NEEDS_SPINS_LOADER = {"arnold_spin1.toml"}
+
+
+def _example_params() -> list:
+    out = []
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        marks = [pytest.mark.xfail(strict=False, raises=ModelFileError,
+                                   reason="needs the [spins] model-file loader")] \
+            if path.name in NEEDS_SPINS_LOADER else []
+        out.append(pytest.param(path, marks=marks, id=path.name))
+    return out
+
+
+def test_there_are_examples() -> None:
+    assert sorted(EXAMPLES.glob("*.toml")), "no example sweep files"
+
+
+@pytest.mark.parametrize("path", _example_params())
+def test_examples_load(path: Path) -> None:
+    spec = load_sweep(path)
+    assert spec.size > 0 and spec.text
 
 
 def test_grid_order_and_values(two_qubit_sweep: dict) -> None:
@@ -73,6 +90,12 @@ uy = 1
     ('name = "a"\nset = ["qubits.magnetization[0]"]\nvalues = [0.5, 1.0]', ["qubits.magnetization[0]", "1.0", "|m| < 1"]),
     ('name = "a"\nset = ["qubits.gain[1]"]\nvalues = [-1.0]', ["a = -1", "qubits.gain[1]", "≥ 0"]),
     ('name = "a"\nset = ["qubits.omega[0]"]\nvalues = [0.1]\ncolour = 3', ["unknown field", "axis.0.colour"]),
+    ('name = "a"\nset = ["qubits.omega[0]", "spins.drive[1]"]\nvalues = [0.1]',
+     ["axis.0.set.1", "'spins.drive[1]'", "[qubits]", "use qubits.drive[1]"]),
+    ('name = "a"\nset = ["qubits.dephasing[2]"]\nvalues = [0.1]', ["axis.0.set.0", "qubit index 2", "out of range"]),
+    ('name = "a"\nset = ["collective[0].rate"]\nvalues = [0.1]', ["axis.0.set.0", "no collective channels"]),
+    ('name = "a"\nset = ["spins.magnetization[0]"]\nvalues = [0.1]', ["axis.0.set", "unknown parameter path"]),
+    ('name = "a"\nset = ["qubits.dephasing"]\nvalues = [0.1, -0.5]', ["a = -0.5", "qubits.dephasing[0]", "≥ 0"]),
 ])
 def test_errors_name_file_field_value(tmp_path: Path, axis: str, words: list[str]) -> None:
     path = _write(tmp_path, BASE + "\n[[axis]]\n" + axis + "\n")
@@ -104,3 +127,84 @@ def test_model_file_relative_to_sweep(tmp_path: Path) -> None:
     path.write_text('model_file = "m.toml"\n[[axis]]\nname = "w"\nset = ["qubits.omega[1]"]\nvalues = [0, 1]\n')
     spec = load_sweep(path)
     assert spec.base.n == 2 and spec.size == 2
+
+
+def _inline(axes: list[dict], model: dict | None = None, **sweep) -> dict:
+    return {"sweep": {"name": "t", **sweep}, "model": model or {
+        "qubits": {"magnetization": [0.25, -0.25], "omega": [0.2, 0.0]},
+        "couplings": {"topology": "all-to-all", "ux": 1, "uy": 1, "uz": 0.5}}, "axis": axes}
+
+
+def test_symmetry_is_the_weakest_over_the_grid() -> None:
+    deph = {"name": "g", "set": ["qubits.dephasing"], "values": [0.0, 1.0]}
+    spec = sweep_from_dict(_inline([deph]))
+    assert (spec.symmetry, spec.xxz, spec.sector_dim, spec.resolved_solver()) == ("u1", True, 6, "batch")
+    aniso = {"name": "uy", "set": ["couplings.uy"], "values": [1.0, 0.3]}
+    spec = sweep_from_dict(_inline([deph, aniso]))
+    assert (spec.symmetry, spec.xxz, spec.sector_dim) == ("parity", False, 8)
+    drive = {"name": "w", "set": ["qubits.drive[1]"], "values": [0.0, 0.0, 0.4]}
+    spec = sweep_from_dict(_inline([aniso, drive]))
+    assert (spec.symmetry, spec.sector_dim, spec.resolved_solver()) == ("none", 16, "batch")
+    # Every chunk carries the sweep's sector, even one with only u1 points.
+    first = spec.points(0, 1)
+    assert first.weakest_symmetry() == "u1" and first.symmetry == "none"
+    assert spec.canonical()["symmetry"] == "none"
+
+
+def test_auto_goes_per_point_when_the_weakest_sector_is_large() -> None:
+    model = {"qubits": {"magnetization": [0.1, -0.2, 0.3, 0.0, 0.2]},
+             "couplings": {"topology": "all-to-all", "ux": 1, "uy": 1, "uz": 1}}
+    spec = sweep_from_dict(_inline([{"name": "w", "set": ["qubits.drive[0]"], "values": [0.0]}], model))
+    assert spec.symmetry == "u1" and spec.resolved_solver() == "batch"  # 252: a zero drive keeps U(1)
+    spec = sweep_from_dict(_inline([{"name": "w", "set": ["qubits.drive[0]"], "values": [0.0, 0.1]}], model))
+    assert spec.symmetry == "none" and spec.sector_dim == 4**5 and spec.resolved_solver() == "auto"
+
+
+def test_sweep_of_an_undissipated_site_is_refused(tmp_path: Path) -> None:
+    """Zero rates are allowed where the steady state stays unique; a qubit with no
+    dissipation and no flip bond is refused at the point where that happens."""
+    path = _write(tmp_path, """
+[model.qubits]
+gain = [1.0, 0.5]
+damping = [1.0, 0.5]
+[model.couplings]
+topology = "all-to-all"
+uz = 1
+[[axis]]
+name = "g"
+set = ["qubits.gain[1]", "qubits.damping[1]"]
+values = [0.5, 0.0]
+""")
+    with pytest.raises(ModelFileError, match=r"at g = 0: qubit 1: gain \+ damping = 0") as info:
+        load_sweep(path)
+    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+
+
+SPINS_SWEEP = """
+[sweep]
+name = "spins"
+[model.spins]
+s = 1
+scheme = "roulet-bruder"
+gain = [1.0, 0.5]
+damping = [0.1, 0.3]
+[model.couplings]
+topology = "all-to-all"
+ux = 0.5
+uy = 0.5
+[[axis]]
+name = "w"
+set = ["spins.drive[0]"]
+values = [0.0, 0.2]
+"""
+
+
+@pytest.mark.xfail(strict=False, reason="needs the [spins] model-file loader")
+def test_spins_sweep_file(tmp_path: Path) -> None:
+    path = tmp_path / "spins.toml"
+    path.write_text(SPINS_SWEEP)
+    spec = load_sweep(path)
+    assert spec.base.kind == "spins" and spec.base.scheme == "roulet-bruder"
+    assert spec.symmetry == "none" and spec.sector_dim == 81 and spec.resolved_solver() == "batch"
+    params = spec.points()
+    np.testing.assert_array_equal(params.drive[:, 0], [0.0, 0.2])

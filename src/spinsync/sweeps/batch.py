@@ -3,336 +3,590 @@
 Thousands of sweep points must not pay a per-point Python overhead. Three facts make a
 stacked dense solve possible:
 
-1. **Linearity.** The Liouvillian of Eq. (2) is linear in every model parameter:
-   L(θ) = Σ_p θ_p L_p with θ = (Γᵍ_j, Γᵈ_j, ω_j, B, Uᵅ_b). The matrices L_p are built
-   once per structure (number of qubits, bonds, sector) from the core
-   :func:`~spinsync.liouvillian.sector_liouvillian` (as differences of two networks, which
-   is exact because every entry is a small multiple of ½), then each point's matrix is a
-   sparse–dense product.
-2. **Symmetry sectors.** The steady state lives in the block-diagonal sector of the
-   magnetization blocks when Uˣ = Uʸ on every bond (dimension C(2N, N): 6 for two qubits,
-   252 for five), of the parity blocks otherwise (4ᴺ/2: 512 for five qubits).
+1. **Linearity.** The Liouvillian is linear in every parameter θ_p of
+   :class:`Parametrization`: L(θ) = Σ_p θ_p L_p, with θ = the rates Γᵍ_j, Γᵈ_j, Γᵠ_j (the
+   dissipators ½Γ D[A] are linear in Γ), ω_j, the field B, the drive's quadratures
+   Ω_j cos φ_j and Ω_j sin φ_j (the drive is linear in those two, not in φ), per bond
+   (Uˣ + Uʸ)/2, (Uˣ − Uʸ)/2 and Uᶻ, and the collective rates γ_c — for qubit and spin
+   networks alike. Each L_p is the sector Liouvillian
+   (:func:`~spinsync.liouvillian.sector_liouvillian`) of the network whose only non-zero
+   parameter is θ_p, divided by that value (2 for rates, so the collapse operator
+   √(2/2)·A is exact; 1 otherwise). These are built once per structure (sites, spins,
+   scheme, bonds, channels) and sector; each point's matrix is then one small GEMM.
+2. **Symmetry sectors.** The steady state lives in the diagonal block pairs of the
+   symmetry the terms keep (:mod:`spinsync.operators.symmetry`). The sector must fit every
+   point, so it is the *weakest* symmetry over the points, read from their compiled terms
+   (:meth:`~spinsync.sweeps.axes.PointParams.weakest_symmetry`): U(1) blocks (dimension
+   C(2N, N) for N qubits) when every point keeps total Jᶻ, parity (4ᴺ/2) when some point
+   has Uˣ ≠ Uʸ, the full space (4ᴺ) when some point is driven. A parameter whose own term
+   breaks the sector's symmetry gets no L_p, and is checked to be zero at every point.
 3. **Real Hermitian form.** L maps Hermitian matrices to Hermitian matrices, so on the
-   real coordinates of a Hermitian block matrix (diagonal entries, real and imaginary
-   parts of the upper triangle) it is a real D×D matrix with D equal to the complex
-   sector dimension: real LU is ~4× cheaper than complex LU of the same size.
+   real coordinates Y = Re X + Im X (:mod:`spinsync.liouvillian.hermitian`, the one
+   implementation) it is a real D×D matrix with D the complex sector dimension, and
+   ‖Y‖_F = ‖X‖_F: real LU is ~4× cheaper than complex LU of the same size.
 
-One row of L (a diagonal entry's) is replaced by the trace, Tr ρ = 1, which makes the
-system non-singular because the steady state is unique (paper, S.M. I); then
-``numpy.linalg.solve`` factors the whole stack. Observables are linear functionals of
-the solution (flip-flop correlations, magnetizations) or small block eigenproblems
-(fidelity to ρ₀, positivity).
+One row of L is replaced by the trace, Tr ρ = 1
+(:func:`~spinsync.steady.direct.with_trace_row`, the one trace-row helper), which makes
+the system non-singular when the steady state is unique; ``numpy.linalg.solve`` factors
+the whole stack. Where uniqueness is not certified
+(:func:`~spinsync.steady.certified_unique`: e.g. a damping-only or dephasing-only site),
+the same factorization solves for a fixed random right-hand side too:
+‖A‖_F‖A⁻¹r‖/‖r‖ estimates the condition number, and a point above
+:data:`~spinsync.steady.direct.DEGENERACY_COND` (a second zero mode) is refused, as the
+per-point direct solve refuses it.
+
+Observables are linear functionals of the solution (flip-flop correlations ⟨σ⁺_jσ⁻_k⟩ or
+⟨J⁺_jJ⁻_k⟩, magnetizations ⟨σᶻ_j⟩ or ⟨Jᶻ_j⟩, coherences ⟨σ⁺_j⟩ or ⟨J⁺_j⟩) or small
+stacked eigenproblems per block: positivity, and the Uhlmann fidelity to the product state
+ρ₀ = ⊗_j ρ_j (the measures' :func:`~spinsync.measures.fidelity.psd_sqrt` and
+:func:`~spinsync.measures.fidelity.sqrt_trace` on stacks). ρ_j is the steady state of
+site j's local Liouvillian (its own terms and the single-site part of its collective
+channels, as in :func:`~spinsync.steady.product_state`), solved as a stack too; it may
+have coherences (a driven site), which then lie in the full-space sector the drive
+forces. Where some ρ_j is not unique, ρ₀ is undefined and the fidelity is NaN.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
 from itertools import combinations
 from math import comb
-from typing import Any
+from typing import Iterator
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ..operators.basis import BlockBasis, down_bits
-from ..liouvillian import OperatorSector, sector_liouvillian
+from ..errors import NumericalError
+from ..liouvillian import OperatorSector, real_operator, sector_liouvillian, to_complex
+from ..liouvillian.sparse import full_liouvillian
+from ..measures.fidelity import psd_sqrt, sqrt_trace
 from ..model import Network
-from .axes import PointParams
+from ..operators.basis import BlockBasis
+from ..operators.blocks import product_map
+from ..operators.local import PAULI, homogeneous_shift, spin_matrices
+from ..operators.space import Space
+from ..operators.symmetry import SYMMETRIES, block_kind, weaker_or_equal
+from ..operators.terms import Product
+from ..resources import check_memory, format_bytes
+from ..steady.analytic import _LOCAL_KERNEL_RTOL
+from ..steady.direct import DEGENERACY_COND, with_trace_row
+from ..steady.uniqueness import certified_unique
+from .axes import POINT_FIELDS, PointParams
 
 __all__ = [
-    "HermitianForm",
+    "Parametrization",
     "ParametricSteadyState",
     "batch_steady",
+    "batch_symmetry",
     "sector_dimension",
+    "sector_dim",
     "BATCH_MEMORY_BYTES",
     "RESULT_KEYS",
 ]
 
-#: Memory allowed for one stack of dense real matrices (the stack is split to fit).
-BATCH_MEMORY_BYTES = 64 * 2**20
+#: Memory allowed for one stack of dense real matrices and its copies (split to fit).
+#: Each copy stays at or below 16 MiB, so after the first stack glibc serves them from
+#: its heap instead of fresh mmap pages (measured: the trace-row copy of a 32 MiB stack
+#: costs 3× more per point, in page faults, than that of a 16 MiB one).
+BATCH_MEMORY_BYTES = 32 * 2**20
+
+#: Dense copies of the stack alive at once: L and its trace-row copy
+#: (:func:`~spinsync.steady.direct.with_trace_row`), then that copy and LAPACK's.
+_STACK_COPIES = 2
 
 #: Keys of the result dict every chunk solver returns (see :func:`batch_steady`).
-RESULT_KEYS = ("flipflop", "magnetization", "fidelity", "residual", "min_eigenvalue", "method")
+RESULT_KEYS = ("flipflop", "magnetization", "fidelity", "residual", "min_eigenvalue", "method",
+               "coherence")
+
+#: Solver objects kept per process (one per structure and sector).
+_CACHE_SIZE = 16
 
 
-def sector_dimension(n: int, xxz: bool) -> int:
-    """Dimension of the steady-state sector: C(2N, N) for XXZ, 4ᴺ/2 otherwise (N ≥ 1)."""
-    return comb(2 * n, n) if xxz else max(4**n // 2, 1)
+def sector_dim(dims: tuple[int, ...] | int, symmetry: str) -> int:
+    """Σ_b n_b² of the steady sector of ``symmetry`` (exact, no enumeration).
 
-
-@dataclass(frozen=True, eq=False)
-class HermitianForm:
-    """Real coordinates of Hermitian matrices in a block-diagonal operator sector.
-
-    For each block of size d the coordinates are, in row-major order over a ≤ c,
-    X_aa (one real) and Re X_ac, Im X_ac (two reals) for a < c; D = Σ d² in total.
-
-    Attributes
-    ----------
-    sector
-        The complex sector (diagonal block pairs of ``basis``).
-    lift
-        Sparse complex (D_complex × D): real coordinates → complex sector vector.
-    project
-        Sparse complex (D × D_complex); ``Re(project @ v)`` gives the real coordinates
-        of a Hermitian sector vector ``v``.
-    weights
-        Frobenius weights: ‖X‖_F² = Σ weights · x² (1 on diagonals, 2 off-diagonal).
-    trace
-        t with t·x = Tr X.
+    ``dims`` are the local dimensions (or a number of qubits); ``symmetry`` is ``"u1"``,
+    ``"parity"`` or ``"none"`` (:meth:`~spinsync.operators.space.Space.steady_sector_dim`).
     """
-
-    sector: OperatorSector
-    lift: sp.csr_matrix
-    project: sp.csr_matrix
-    weights: NDArray[np.float64]
-    trace: NDArray[np.float64]
-
-    @classmethod
-    def build(cls, basis: BlockBasis) -> "HermitianForm":
-        sector = OperatorSector.steady(basis)
-        sizes = basis.sizes
-        l_rows, l_cols, l_vals = [], [], []
-        p_rows, p_cols, p_vals = [], [], []
-        weights, trace = [], []
-        r = 0
-        for p, (b, _) in enumerate(sector.pairs):
-            d, off = sizes[b], int(sector.offsets[p])
-            a_idx, c_idx = np.triu_indices(d)
-            for a, c in zip(a_idx.tolist(), c_idx.tolist()):
-                ac, ca = off + a * d + c, off + c * d + a
-                if a == c:
-                    l_rows.append(ac), l_cols.append(r), l_vals.append(1.0)
-                    p_rows.append(r), p_cols.append(ac), p_vals.append(1.0)
-                    weights.append(1.0), trace.append(1.0)
-                    r += 1
-                else:
-                    l_rows += [ac, ac, ca, ca]
-                    l_cols += [r, r + 1, r, r + 1]
-                    l_vals += [1.0, 1j, 1.0, -1j]
-                    p_rows += [r, r + 1]
-                    p_cols += [ac, ac]
-                    p_vals += [1.0, -1j]  # Re(−i v) = Im v
-                    weights += [2.0, 2.0]
-                    trace += [0.0, 0.0]
-                    r += 2
-        dim = sector.dim
-        lift = sp.csr_matrix((np.asarray(l_vals, complex), (l_rows, l_cols)), shape=(dim, r))
-        project = sp.csr_matrix((np.asarray(p_vals, complex), (p_rows, p_cols)), shape=(r, dim))
-        return cls(sector, lift, project, np.asarray(weights), np.asarray(trace))
-
-    @property
-    def dim(self) -> int:
-        return int(self.weights.size)
-
-    def real_matrix(self, liouvillian: sp.spmatrix) -> sp.csr_matrix:
-        """The real D×D matrix of a Hermiticity-preserving sector map."""
-        return sp.csr_matrix((self.project @ liouvillian @ self.lift).real)
-
-    def blocks(self, x: NDArray[np.float64]) -> list[NDArray[np.complex128]]:
-        """Complex blocks (B, d, d) of each diagonal block pair from coordinates (B, D)."""
-        v = (self.lift @ x.T).T  # (B, D_complex)
-        sizes = self.sector.basis.sizes
-        out = []
-        for p, (b, _) in enumerate(self.sector.pairs):
-            off, d = int(self.sector.offsets[p]), sizes[b]
-            out.append(np.ascontiguousarray(v[:, off : off + d * d]).reshape(-1, d, d))
-        return out
+    return Space.of(dims).steady_sector_dim(block_kind(symmetry))
 
 
-def _reference(n: int, bond_sites: NDArray[np.int64]) -> dict[str, Any]:
-    return dict(
-        gain=np.ones(n), damping=np.ones(n), omega=np.zeros(n),
-        bonds=[(int(j), int(k), 0.0, 0.0, 0.0) for j, k in bond_sites], field=0.0,
-    )
+def sector_dimension(n: int | tuple[int, ...], xxz: bool | str) -> int:
+    """Dimension of the steady-state sector of N qubits (or of ``dims``).
+
+    ``xxz`` True: U(1) blocks, C(2N, N) for qubits; False: parity blocks, 4ᴺ/2. A symmetry
+    label (``"u1"``, ``"parity"``, ``"none"``) may be given instead (see :func:`sector_dim`).
+    """
+    if isinstance(xxz, str):
+        return sector_dim(n, xxz)
+    if isinstance(n, int):
+        return comb(2 * n, n) if xxz else max(4**n // 2, 1)
+    return sector_dim(n, "u1" if xxz else "parity")
 
 
-class ParametricSteadyState:
-    """Steady-state solver for one network structure, vectorized over parameters.
+# --------------------------------------------------------------------------- parameters
+class Parametrization:
+    """The parameters θ in which the Liouvillian of one structure is linear.
+
+    Order of θ: per site j the six values (Γᵍ_j, Γᵈ_j, Γᵠ_j, ω_j, Ω_j cos φ_j,
+    Ω_j sin φ_j); then B; per bond b ((Uˣ + Uʸ)/2, (Uˣ − Uʸ)/2, Uᶻ); per channel c γ_c.
+    Spin networks use the same names for γᵍ_j, γᵈ_j, γᵠ_j (``Network.spins``).
 
     Parameters
     ----------
-    n, bond_sites
-        Number of qubits and the bonds (j, k) shared by every point.
-    xxz
-        Whether every point has Uˣ = Uʸ on every bond; selects the magnetization sector
-        (and then one parameter per bond for Uˣ = Uʸ) instead of the parity sector.
+    structure
+        Any :class:`PointParams` of the structure (only its shared fields are used).
     """
 
-    def __init__(self, n: int, bond_sites: NDArray[np.int64], xxz: bool) -> None:
-        self.n = int(n)
-        self.bond_sites = np.asarray(bond_sites, dtype=np.int64).reshape(-1, 2)
-        self.xxz = bool(xxz)
-        kind = "magnetization" if xxz else "parity"
-        basis = BlockBasis.build(self.n, kind)
-        self.form = HermitianForm.build(basis)
-        dim = self.form.dim
-        ref_kwargs = _reference(self.n, self.bond_sites)
-        sector = self.form.sector
-        ref = sector_liouvillian(Network(**ref_kwargs), sector)
+    SITE = ("gain", "damping", "dephasing", "omega", "drive_x", "drive_y")
+    BOND = ("flip", "double", "uz")
 
-        def delta(change) -> sp.csr_matrix:
-            kwargs = {k: (v.copy() if isinstance(v, np.ndarray) else list(v) if isinstance(v, list) else v)
-                      for k, v in ref_kwargs.items()}
-            change(kwargs)
-            return self.form.real_matrix(sector_liouvillian(Network(**kwargs), sector) - ref)
+    def __init__(self, structure: PointParams) -> None:
+        self.template = structure.take(np.arange(min(1, structure.count)))
+        self.n, self.num_bonds, self.num_channels = (
+            structure.n, structure.num_bonds, structure.num_channels)
+        self.names = [f"{p}[{j}]" for j in range(self.n) for p in self.SITE]
+        self.names += ["field"]
+        self.names += [f"bond[{b}].{p}" for b in range(self.num_bonds) for p in self.BOND]
+        self.names += [f"collective[{c}].rate" for c in range(self.num_channels)]
 
-        mats: list[sp.csr_matrix] = []
-        for name in ("gain", "damping", "omega"):
-            for j in range(self.n):
-                def change(kw, name=name, j=j):
-                    kw[name][j] += 1.0
-                mats.append(delta(change))
-        mats.append(delta(lambda kw: kw.__setitem__("field", 1.0)))
-        alphas = ((0, 1), (2,)) if xxz else ((0,), (1,), (2,))
-        for b in range(len(self.bond_sites)):
-            for group in alphas:
-                def change(kw, b=b, group=group):
-                    bond = list(kw["bonds"][b])
-                    for a in group:
-                        bond[2 + a] = 1.0
-                    kw["bonds"][b] = tuple(bond)
-                mats.append(delta(change))
-        # Stack as a sparse (D², P) matrix: column p is vec(L_p) (row-major).
+    @property
+    def size(self) -> int:
+        return len(self.names)
+
+    @property
+    def field_column(self) -> int:
+        return len(self.SITE) * self.n
+
+    def site_columns(self, j: int) -> list[int]:
+        k = len(self.SITE)
+        return list(range(k * j, k * (j + 1)))
+
+    def channel_column(self, c: int) -> int:
+        return self.field_column + 1 + len(self.BOND) * self.num_bonds + c
+
+    def theta(self, params: PointParams) -> NDArray[np.float64]:
+        """θ (P, :attr:`size`) of every point (vectorized)."""
+        count = params.count
+        site = np.stack([params.gain, params.damping, params.dephasing, params.omega,
+                         params.drive * np.cos(params.drive_phase),
+                         params.drive * np.sin(params.drive_phase)], axis=2)
+        c = params.couplings
+        bonds = np.stack([(c[..., 0] + c[..., 1]) / 2, (c[..., 0] - c[..., 1]) / 2, c[..., 2]], axis=2)
+        return np.concatenate([site.reshape(count, -1), params.field[:, None],
+                               bonds.reshape(count, -1), params.collective_rate], axis=1)
+
+    def _zero(self) -> PointParams:
+        one = self.template.take(np.array([0]))
+        for name in POINT_FIELDS:
+            getattr(one, name)[...] = 0.0
+        return one
+
+    def unit_networks(self) -> Iterator[tuple[int, float, Network, int | None]]:
+        """``(column, unit, network, x_column)`` per parameter: the network whose only
+        non-zero parameter is θ_column = unit.
+
+        For the quadrature Ω sin φ the network has Ω = 1, φ = π/2; its cos φ (6e-17, not 0)
+        leaves ``cos(π/2)·L_x`` to subtract, with L_x the column ``x_column``.
+        """
+        col = 0
+        for j in range(self.n):
+            for name in self.SITE:
+                one = self._zero()
+                x_col = None
+                if name in ("gain", "damping", "dephasing"):
+                    getattr(one, name)[0, j], unit = 2.0, 2.0
+                elif name == "omega":
+                    one.omega[0, j], unit = 1.0, 1.0
+                elif name == "drive_x":
+                    one.drive[0, j], unit = 1.0, 1.0
+                else:
+                    one.drive[0, j], one.drive_phase[0, j], unit = 1.0, np.pi / 2, 1.0
+                    x_col = col - 1
+                yield col, unit, one.network(0), x_col
+                col += 1
+        one = self._zero()
+        one.field[0] = 1.0
+        yield col, 1.0, one.network(0), None
+        col += 1
+        for b in range(self.num_bonds):
+            for values in ((1.0, 1.0, 0.0), (1.0, -1.0, 0.0), (0.0, 0.0, 1.0)):
+                one = self._zero()
+                one.couplings[0, b] = values
+                yield col, 1.0, one.network(0), None
+                col += 1
+        for c in range(self.num_channels):
+            one = self._zero()
+            one.collective_rate[0, c] = 2.0
+            yield col, 2.0, one.network(0), None
+            col += 1
+
+
+#: cos φ at φ = π/2 as the compiled terms compute it (Re e^{−iπ/2}).
+_COS_HALF_PI = float(np.exp(-1j * (np.pi / 2)).real)
+
+
+def _parameter_matrices(par: Parametrization, build, symmetry: str | None):
+    """Per column: the matrix ``build(network) / unit`` (None for a term breaking ``symmetry``)."""
+    mats: dict[int, object] = {}
+    for col, unit, net, x_col in par.unit_networks():
+        if symmetry is not None and not weaker_or_equal(symmetry, net.terms.symmetry):
+            mats[col] = None
+            continue
+        mat = build(net) / unit
+        if x_col is not None:
+            mat = mat - _COS_HALF_PI * mats[x_col]
+        mats[col] = mat
+    return mats
+
+
+# --------------------------------------------------------------------------- observables
+def _local_ops(params: PointParams, j: int) -> dict[str, NDArray[np.complex128]]:
+    """σ⁺, σ⁻, σᶻ of a qubit or J⁺, J⁻, Jᶻ of a spin (the operators' one definition)."""
+    if params.is_qubits:
+        return {"+": PAULI["+"], "-": PAULI["-"], "z": PAULI["z"]}
+    mats = spin_matrices(float(params.spin[j]))
+    return {"+": mats.plus, "-": mats.minus, "z": mats.z}
+
+
+def _product(params: PointParams, factors: list[tuple[int, str]]) -> Product:
+    mats = tuple(np.asarray(_local_ops(params, j)[name]) for j, name in factors)
+    return Product(1.0, tuple(j for j, _ in factors), mats,
+                   tuple(int(homogeneous_shift(m)) for m in mats))
+
+
+def _functionals(sector: OperatorSector, products: list[Product]) -> sp.csr_matrix:
+    """F (len(products), sector.dim) with F x = Tr(X O) for X in the sector.
+
+    Tr(XO) = Σ_a X[a, O(a)]·w_a for O|a⟩ = w_a|O(a)⟩; entries outside the sector's
+    diagonal block pairs are zero in every state of the sector.
+    """
+    basis = sector.basis
+    sizes = basis.sizes
+    rows, cols, vals = [], [], []
+    for p, (b, _) in enumerate(sector.pairs):
+        off, size = int(sector.offsets[p]), sizes[b]
+        for r, product in enumerate(products):
+            m = product_map(basis, product, b)
+            if m is None or m[0] != b:
+                continue
+            _, src, dst, w = m
+            rows.append(np.full(src.size, r))
+            cols.append(off + src * size + dst)
+            vals.append(w)
+    if not rows:
+        return sp.csr_matrix((len(products), sector.dim), dtype=complex)
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                         shape=(len(products), sector.dim))
+
+
+# --------------------------------------------------------------------------- local states
+class _LocalStates:
+    """ρ_j of one site's local Liouvillian, for every point at once.
+
+    The local Liouvillian is linear in the site's own parameters, the field and the rates
+    of the channels containing the site; its unit matrices are the full Liouvillians of
+    one-site networks (channel restricted to the site: the single-site part of ½γ D[Σ A]).
+    Uniqueness as in :func:`~spinsync.steady.local_steady_states`: the second-smallest
+    singular value above ``_LOCAL_KERNEL_RTOL`` times the largest.
+    """
+
+    def __init__(self, params: PointParams, par: Parametrization, j: int) -> None:
+        chans = [c for c, sites in enumerate(params.collective_sites) if j in sites]
+        one = PointParams(
+            gain=np.zeros((1, 1)), damping=np.zeros((1, 1)), omega=np.zeros((1, 1)),
+            couplings=np.zeros((1, 0, 3)), field=np.zeros(1), bond_sites=np.zeros((0, 2), np.int64),
+            kind=params.kind, spin=params.spin[[j]].copy(), scheme=params.scheme,
+            collective_sites=tuple((0,) for _ in chans),
+            collective_operators=tuple(params.collective_operators[c] for c in chans),
+        )
+        local = Parametrization(one)
+        mats = _parameter_matrices(local, lambda net: full_liouvillian(net).toarray(), None)
+        self.columns = par.site_columns(j) + [par.field_column] + [par.channel_column(c) for c in chans]
+        self.d = params.dims[j]
+        self.coefficients = np.stack([np.asarray(mats[c]).ravel() for c in range(local.size)])
+        basis = BlockBasis.build(Space((self.d,)), "full")
+        self.trace = OperatorSector.steady(basis).trace_vector()
+
+    def roots(self, theta: NDArray[np.float64]) -> NDArray[np.complex128]:
+        """(P, d, d) square roots √ρ_j (:func:`~spinsync.measures.fidelity.psd_sqrt`);
+        NaN where the local state is not unique.
+
+        Solved once per distinct set of local parameters (a grid usually repeats them).
+        """
+        local, inverse = np.unique(theta[:, self.columns], axis=0, return_inverse=True)
+        count, d2 = local.shape[0], self.d * self.d
+        liouv = (local @ self.coefficients).reshape(count, d2, d2)
+        s = np.linalg.svd(liouv, compute_uv=False)
+        ok = s[:, -2] > _LOCAL_KERNEL_RTOL * np.maximum(s[:, 0], 1e-300)
+        out = np.full((count, self.d, self.d), np.nan, dtype=complex)
+        if ok.any():
+            system, rhs, _ = with_trace_row(liouv[ok], self.trace)
+            rho = np.linalg.solve(system, rhs[..., None])[..., 0].reshape(-1, self.d, self.d)
+            out[ok] = psd_sqrt(rho)  # psd_sqrt takes the Hermitian part first
+        return out[inverse.reshape(-1)]
+
+
+# --------------------------------------------------------------------------- solver
+class ParametricSteadyState:
+    """Steady-state solver for one network structure and sector, vectorized over points.
+
+    Parameters
+    ----------
+    structure
+        Any :class:`PointParams` of the structure (sites, spins, scheme, bonds, channels).
+    symmetry
+        The sector: ``"u1"``, ``"parity"`` or ``"none"``; it must fit every point solved
+        (:func:`batch_symmetry`).
+
+    Raises
+    ------
+    MemoryLimitError
+        When one point's dense system (or the parameter matrices) would not fit.
+    """
+
+    def __init__(self, structure: PointParams, symmetry: str) -> None:
+        if symmetry not in SYMMETRIES:
+            raise ValueError(f"symmetry = {symmetry!r}: expected one of {', '.join(SYMMETRIES)}")
+        self.key = structure.structure_key()
+        self.symmetry = symmetry
+        self.is_qubits = structure.is_qubits
+        self.n = structure.n
+        space = Space(structure.dims)
+        kind = block_kind(symmetry)
+        dim = space.steady_sector_dim(kind)
+        check_memory(_STACK_COPIES * 8.0 * dim * dim,
+                     what=f"the batched dense solve (sector dimension {dim}, one point)",
+                     alternatives="use solver = \"auto\" or \"gmres\" (per point)")
+        basis = BlockBasis.build(space, kind)
+        self.sector = sector = OperatorSector.steady(basis)
+        self.dim = dim
+        self.par = par = Parametrization(structure)
+        real = _parameter_matrices(
+            par, lambda net: real_operator(sector_liouvillian(net, sector), sector), symmetry)
+        self.active = np.array([c for c in range(par.size) if real[c] is not None], dtype=np.int64)
+        self.excluded = np.array([c for c in range(par.size) if real[c] is None], dtype=np.int64)
+        # Stack as a sparse (D², K) matrix: column k is vec(L_k) (row-major).
         rows, cols, vals = [], [], []
-        for p, mat in enumerate(mats):
-            coo = mat.tocoo()
+        for k, c in enumerate(self.active):
+            coo = sp.coo_matrix(real[int(c)])
             rows.append(coo.row.astype(np.int64) * dim + coo.col)
-            cols.append(np.full(coo.nnz, p))
+            cols.append(np.full(coo.nnz, k))
             vals.append(coo.data)
         stack = sp.coo_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(dim * dim, len(mats)),
+            (np.concatenate(vals) if vals else np.zeros(0),
+             (np.concatenate(rows) if rows else np.zeros(0, np.int64),
+              np.concatenate(cols) if cols else np.zeros(0, np.int64))),
+            shape=(dim * dim, max(len(self.active), 1)),
         ).tocsr()
-        # Matrices are assembled by scattering Σ_p θ_p L_p onto the union of their
-        # nonzeros: a dense GEMM (P × nnz) followed by one fancy-index write, which is
-        # ~5× faster than a sparse product into (D², B) and its transpose.
+        # Matrices are assembled by scattering Σ_k θ_k L_k onto the union of their
+        # nonzeros: a dense GEMM (K × nnz) followed by one fancy-index write, ~5× faster
+        # than a sparse product into (D², B) and its transpose.
         self.positions = np.flatnonzero(np.diff(stack.indptr))
-        self.coefficients = np.ascontiguousarray(stack[self.positions].toarray().T)
-        self.alphas = alphas
-        self.pivot = int(np.flatnonzero(self.form.trace)[0])
+        need = 8.0 * len(self.active) * self.positions.size
+        check_memory(need, what=f"the parameter matrices of the batched solve ({format_bytes(need)})")
+        self.coefficients = np.ascontiguousarray(stack[self.positions].toarray()[:, :len(self.active)].T)
+        self.trace = sector.trace_vector()
+        self.probe = np.random.default_rng(0).standard_normal(dim)
         self.pairs = list(combinations(range(self.n), 2))
-        self._build_functionals(basis)
-
-    def _build_functionals(self, basis: BlockBasis) -> None:
-        sector = self.form.sector
-        sizes = basis.sizes
-        n = self.n
-        ff = np.zeros((len(self.pairs), sector.dim), dtype=complex)
-        mag = np.zeros((n, sector.dim), dtype=complex)
-        for p, (b, _) in enumerate(sector.pairs):
-            states, d, off = basis.states[b], sizes[b], int(sector.offsets[p])
-            bits = down_bits(states, n)
-            lookup = {int(s): i for i, s in enumerate(states)}
-            diag = off + np.arange(d) * (d + 1)
-            mag[:, diag] = (1 - 2 * bits).T
-            for q, (j, k) in enumerate(self.pairs):
-                # ⟨σ⁺_jσ⁻_k⟩ = Σ_s ρ_{s, s'} over s with j down, k up; s' = s with both flipped.
-                src = np.flatnonzero((bits[:, j] == 1) & (bits[:, k] == 0))
-                flip = (1 << (n - 1 - j)) | (1 << (n - 1 - k))
-                partner = np.array([lookup[int(s) ^ flip] for s in states[src]], dtype=np.int64)
-                ff[q, off + src * d + partner] = 1.0
-        lift = self.form.lift
-        self.ff_functional = np.asarray((sp.csr_matrix(ff) @ lift).todense())
-        self.mag_functional = np.asarray((sp.csr_matrix(mag) @ lift).todense()).real
-        all_states = np.arange(2**n, dtype=np.int64)
-        self._state_bits = down_bits(all_states, n).astype(bool)
-        self._block_states = [basis.states[b] for b, _ in sector.pairs]
+        products = [_product(structure, [(j, "+"), (k, "-")]) for j, k in self.pairs]
+        products += [_product(structure, [(j, "z")]) for j in range(self.n)]
+        products += [_product(structure, [(j, "+")]) for j in range(self.n)]
+        self.functionals = _functionals(sector, products)
+        self.block_digits = [space.digits(basis.states[b]) for b, _ in sector.pairs]
+        self.local: list[_LocalStates] = [_LocalStates(structure, par, j) for j in range(self.n)]
 
     # ---------------------------------------------------------------- parameters
     def theta(self, params: PointParams) -> NDArray[np.float64]:
-        """Coefficients (P, num_params) of the parameter matrices L_p."""
-        cols = [params.gain, params.damping, params.omega, params.field[:, None]]
-        if params.num_bonds:
-            # XXZ: one coefficient for Uˣ = Uʸ (taken from Uˣ), one for Uᶻ.
-            idx = [group[0] for group in self.alphas]
-            cols.append(params.couplings[:, :, idx].reshape(params.count, -1))
-        return np.concatenate(cols, axis=1)
+        """Coefficients (P, K) of the parameter matrices L_k in use (the active columns)."""
+        return self.par.theta(params)[:, self.active]
 
     def batch_size(self) -> int:
-        return max(1, int(BATCH_MEMORY_BYTES // (8 * self.form.dim**2)))
+        return max(1, int(BATCH_MEMORY_BYTES // (_STACK_COPIES * 8 * self.dim**2)))
+
+    def _check(self, params: PointParams, theta: NDArray[np.float64]) -> None:
+        if params.structure_key() != self.key:
+            raise ValueError("parameters do not match this structure")
+        if self.excluded.size:
+            off = theta[:, self.excluded] != 0
+            if off.any():
+                p, k = (int(x) for x in np.argwhere(off)[0])
+                name = self.par.names[int(self.excluded[k])]
+                raise ValueError(
+                    f"the {self.symmetry!r} sector does not fit point {p}: its term {name} "
+                    "breaks that symmetry (solve with the weakest symmetry of the points)")
 
     # ---------------------------------------------------------------- solve
     def solve(self, params: PointParams) -> dict[str, NDArray]:
         """Steady states of every point; see :func:`batch_steady` for the result keys."""
-        if params.n != self.n or not np.array_equal(params.bond_sites, self.bond_sites):
-            raise ValueError("parameters do not match this structure")
-        if self.xxz and not params.is_xxz():
-            raise ValueError("magnetization sector needs Uˣ = Uʸ on every bond at every point")
+        if not params.count:
+            n, npairs = self.n, len(self.pairs)
+            return {"flipflop": np.zeros((0, npairs), complex), "magnetization": np.zeros((0, n)),
+                    "fidelity": np.zeros(0), "residual": np.zeros(0), "min_eigenvalue": np.zeros(0),
+                    "method": np.zeros(0, dtype="<U5"), "coherence": np.zeros((0, n), complex)}
+        theta = self.par.theta(params)
+        self._check(params, theta)
+        probe = not _certified(params)
+        roots = [loc.roots(theta) for loc in self.local]
         out: dict[str, list] = {k: [] for k in RESULT_KEYS}
         step = self.batch_size()
         for start in range(0, params.count, step):
-            part = self._solve(params.take(slice(start, start + step)))
+            part = self._solve(theta[start:start + step], [r[start:start + step] for r in roots],
+                               start, probe)
             for k in RESULT_KEYS:
                 out[k].append(part[k])
         return {k: np.concatenate(v) for k, v in out.items()}
 
-    def _solve(self, params: PointParams) -> dict[str, NDArray]:
-        dim, count = self.form.dim, params.count
-        theta = self.theta(params)
+    def _solve(self, theta_all: NDArray[np.float64], roots: list[NDArray[np.complex128]],
+               first: int, probe: bool) -> dict[str, NDArray]:
+        dim, count = self.dim, theta_all.shape[0]
         mats = np.zeros((count, dim * dim))
-        mats[:, self.positions] = theta @ self.coefficients
+        mats[:, self.positions] = theta_all[:, self.active] @ self.coefficients
         mats = mats.reshape(count, dim, dim)
-        pivot_row = mats[:, self.pivot, :].copy()
-        mats[:, self.pivot, :] = self.form.trace
-        rhs = np.zeros((count, dim, 1))
-        rhs[:, self.pivot, 0] = 1.0
-        x = np.linalg.solve(mats, rhs)[..., 0]
-        # ‖L x‖_F / ‖x‖_F with the trace row swapped back for L's own row.
-        r = np.matmul(mats, x[..., None])[..., 0] - rhs[..., 0]
-        r[:, self.pivot] = np.einsum("bi,bi->b", pivot_row, x)
-        w = self.form.weights
-        residual = np.sqrt(np.einsum("bi,i->b", r * r, w) / np.einsum("bi,i->b", x * x, w))
-        blocks = self.form.blocks(x)
-        # Fidelity to ρ₀ = ⊗(I + m_j σᶻ_j)/2, diagonal: block by block (docs/conventions.md).
-        m = params.magnetization()
-        probs = np.prod(np.where(self._state_bits[None], (1 - m[:, None, :]) / 2,
-                                 (1 + m[:, None, :]) / 2), axis=2)
-        fid = np.zeros(count)
-        min_eig = np.full(count, np.inf)
-        for states, block in zip(self._block_states, blocks):
-            herm = (block + block.conj().transpose(0, 2, 1)) / 2
-            min_eig = np.minimum(min_eig, np.linalg.eigvalsh(herm)[:, 0])
-            root = np.sqrt(np.clip(probs[:, states], 0, None))
-            inner = root[:, :, None] * herm * root[:, None, :]
-            vals = np.linalg.eigvalsh(inner)
-            fid += np.sum(np.sqrt(np.clip(vals, 0, None)), axis=1)
+        system, rhs, pivot = with_trace_row(mats, self.trace)
+        pivot_row = mats[:, pivot, :].copy()
+        del mats  # the residual needs only L's replaced row
+        columns = [rhs.real] + ([np.broadcast_to(self.probe, (count, dim))] if probe else [])
+        try:
+            sol = np.linalg.solve(system, np.stack(columns, axis=-1))
+        except np.linalg.LinAlgError:
+            sign, _ = np.linalg.slogdet(system)
+            bad = int(np.flatnonzero(sign == 0)[0]) if np.any(sign == 0) else 0
+            raise NumericalError(_degenerate(first + bad, "exactly singular")) from None
+        y = sol[..., 0]
+        if probe:
+            cond = (np.sqrt(np.einsum("bij,bij->b", system, system))
+                    * np.linalg.norm(sol[..., 1], axis=1) / np.linalg.norm(self.probe))
+            bad = ~(cond < DEGENERACY_COND)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise NumericalError(_degenerate(
+                    first + i, f"ill-conditioned (condition number ≈ {cond[i]:.1e})"))
+        # ‖L[X]‖_F / ‖X‖_F, both in real coordinates (‖Y‖_F = ‖X‖_F): the system's rows are
+        # L's except the trace row, whose L row was kept.
+        r = np.matmul(system, y[..., None])[..., 0]
+        r[:, pivot] = np.einsum("bi,bi->b", pivot_row, y)
+        residual = np.linalg.norm(r, axis=1) / np.linalg.norm(y, axis=1)
+        x = to_complex(self.sector, y)
+        values = (self.functionals @ x.T).T
+        npairs, n = len(self.pairs), self.n
+        sizes = self.sector.basis.sizes
+        blocks = [x[:, int(o):int(o) + sizes[b] ** 2].reshape(count, sizes[b], sizes[b])
+                  for (b, _), o in zip(self.sector.pairs, self.sector.offsets[:-1])]
+        min_eig = np.min([np.linalg.eigvalsh(blk)[:, 0] for blk in blocks], axis=0)
         return {
-            "flipflop": x @ self.ff_functional.T,
-            "magnetization": x @ self.mag_functional.T,
-            "fidelity": fid,
+            "flipflop": values[:, :npairs],
+            "magnetization": values[:, npairs:npairs + n].real.copy(),
+            "fidelity": self._fidelity(roots, blocks),
             "residual": residual,
             "min_eigenvalue": min_eig,
             "method": np.full(count, "batch"),
+            "coherence": values[:, npairs + n:].copy(),
         }
 
+    def _fidelity(self, roots: list[NDArray[np.complex128]], blocks: list[NDArray]) -> NDArray[np.float64]:
+        """F(ρ_ss, ρ₀) = Σ_b Tr √(√σ_b ρ_b √σ_b) block by block, √ρ₀ = ⊗_j √ρ_j.
 
-_CACHE: dict[tuple, ParametricSteadyState] = {}
+        √ρ₀ is assembled on each block from the local roots (d×d each), not taken of the
+        assembled block: a pure local factor then gives exact zeros, where the root of a
+        rank-deficient block would carry √(rounding) ≈ 1e-8 errors. ρ₀ and its root lie in
+        the sector: without drives every ρ_j is diagonal (its local terms keep the local
+        down count), and a drive forces the full space.
+        """
+        count = blocks[0].shape[0]
+        valid = np.all([np.all(np.isfinite(r), axis=(1, 2)) for r in roots], axis=0)
+        fid = np.full(count, np.nan)
+        if not valid.any():
+            return fid
+        roots = [r[valid] for r in roots]
+        total = np.zeros(int(valid.sum()))
+        for digits, block in zip(self.block_digits, blocks):
+            size = digits.shape[0]
+            root = np.ones((total.size, size, size), dtype=complex)
+            for j, local_root in enumerate(roots):
+                a = digits[:, j]
+                root *= local_root[:, a[:, None], a[None, :]]
+            total += sqrt_trace(root @ block[valid] @ root)
+        fid[valid] = total
+        return fid
 
 
-def batch_steady(params: PointParams, xxz: bool | None = None) -> dict[str, NDArray]:
+def _certified(params: PointParams) -> bool:
+    """Whether every point's steady state is certified unique (Nigro's criterion on the
+    local jumps, :func:`~spinsync.steady.certified_unique`; it depends on which jumps are
+    present only, so one point per support pattern decides)."""
+    return all(certified_unique(params.network(int(i)).terms) for i in params.patterns())
+
+
+def _degenerate(point: int, how: str) -> str:
+    return (f"point {point} of the batch: the steady state is not unique: the trace-row "
+            f"system is {how} (the Liouvillian has a second zero mode); the model conserves "
+            "something its dissipation does not fix")
+
+
+_CACHE: OrderedDict[tuple, ParametricSteadyState] = OrderedDict()
+
+
+def batch_symmetry(params: PointParams, xxz: bool | None = None, symmetry: str | None = None) -> str:
+    """The sector a batched solve of ``params`` uses.
+
+    ``symmetry`` if given, else ``params.symmetry`` (a sweep sets the weakest symmetry of
+    all its points), else the weakest symmetry of these points' terms. ``xxz`` (legacy):
+    True demands the U(1) sector, False excludes it (parity or weaker).
+    """
+    sym = symmetry or params.symmetry or params.weakest_symmetry()
+    if sym not in SYMMETRIES:
+        raise ValueError(f"symmetry = {sym!r}: expected one of {', '.join(SYMMETRIES)}")
+    if xxz is True and sym != "u1":
+        raise ValueError("magnetization sector needs every point to keep U(1) "
+                         f"(Uˣ = Uʸ on every bond, no drive); these keep only {sym!r}")
+    if xxz is False and sym == "u1":
+        sym = "parity"
+    return sym
+
+
+def batch_steady(params: PointParams, xxz: bool | None = None, *,
+                 symmetry: str | None = None) -> dict[str, NDArray]:
     """Steady-state observables of every point of ``params`` by stacked dense solves.
 
     Parameters
     ----------
     params
-        The points (one network structure).
+        The points (one network structure: qubits or spins, with bonds and channels).
     xxz
-        Use the magnetization sector (needs Uˣ = Uʸ everywhere); default: detect.
+        Legacy switch: True demands the U(1) (magnetization) sector, False the parity
+        sector or a weaker one; default: see ``symmetry``.
+    symmetry
+        The sector (``"u1"``, ``"parity"``, ``"none"``); default ``params.symmetry``, else
+        the weakest symmetry of the points' terms (:func:`batch_symmetry`).
 
     Returns
     -------
     dict
-        ``flipflop`` (P, N_pairs) complex ⟨σ⁺_jσ⁻_k⟩ for pairs j < k in
-        ``itertools.combinations`` order; ``magnetization`` (P, N) ⟨σᶻ_j⟩;
-        ``fidelity`` (P,) Uhlmann F(ρ_ss, ρ₀); ``residual`` (P,) ‖L[ρ]‖_F/‖ρ‖_F;
+        ``flipflop`` (P, N_pairs) complex ⟨σ⁺_jσ⁻_k⟩ (spins: ⟨J⁺_jJ⁻_k⟩) for pairs j < k in
+        ``itertools.combinations`` order; ``magnetization`` (P, N) ⟨σᶻ_j⟩ (spins: ⟨Jᶻ_j⟩);
+        ``coherence`` (P, N) complex ⟨σ⁺_j⟩ (spins: ⟨J⁺_j⟩); ``fidelity`` (P,) Uhlmann
+        F(ρ_ss, ρ₀), NaN where ρ₀ is undefined; ``residual`` (P,) ‖L[ρ]‖_F/‖ρ‖_F;
         ``min_eigenvalue`` (P,) of ρ_ss; ``method`` (P,) the string ``"batch"``.
+
+    Raises
+    ------
+    ValueError
+        A requested sector that some point's terms do not keep.
+    NumericalError
+        A point whose steady state is not unique (second zero mode).
+    MemoryLimitError
+        A sector too large for dense stacks.
     """
-    if xxz is None:
-        xxz = params.is_xxz()
-    key = (params.n, params.bond_sites.tobytes(), bool(xxz))
+    sym = batch_symmetry(params, xxz, symmetry)
+    key = (params.structure_key(), sym)
     solver = _CACHE.get(key)
     if solver is None:
-        solver = _CACHE[key] = ParametricSteadyState(params.n, params.bond_sites, bool(xxz))
+        solver = ParametricSteadyState(params, sym)
+        _CACHE[key] = solver
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
     return solver.solve(params)

@@ -32,6 +32,12 @@ Shape (see ``examples/sweeps/``)::
     from = "qubits.damping[0]"     # path value = scale × (value of `from`)
     scale = [2.0]
 
+The base model is whatever the model-file loader accepts (``[qubits]`` or ``[spins]``, with
+``[[collective]]`` tables) and fixes the structure; the paths (``axes.py``) set
+qubit, spin, coupling and collective-channel parameters. ``solver = "auto"`` solves the grid as
+dense stacks (``batch.py``) when the steady sector of the weakest symmetry over all points has
+at most :data:`BATCH_MAX_DIM` entries, else point by point with ``steady_state``.
+
 Every error names the file, the field (dotted path) and the offending value.
 """
 
@@ -41,7 +47,8 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,8 +59,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import ModelError, ModelFileError
 from ..io.model_file import _describe, load_model, model_from_dict, read_toml_file
 from ..model import Network
+from ..operators.symmetry import SYMMETRIES
 from .axes import ParamPath, PointParams, parse_path
-from .batch import sector_dimension
+from .batch import RESULT_KEYS, sector_dim
 
 __all__ = ["Axis", "Tie", "SweepSpec", "load_sweep", "sweep_from_dict", "SOLVERS_BUILTIN"]
 
@@ -62,7 +70,13 @@ SOLVERS_BUILTIN = ("auto", "batch")
 
 #: Largest sector dimension ``auto`` solves as dense stacks (a 512×512 real LU takes
 #: ~6 ms; beyond ~1000 the per-point sparse direct solve wins and memory grows as D²).
+#: The dimension is that of the weakest symmetry over all points, counted exactly
+#: (:meth:`~spinsync.operators.space.Space.steady_sector_dim`): 252 for five XXZ qubits,
+#: 512 for five XYZ qubits, 256 for four driven qubits, 81 for a driven spin-1 pair.
 BATCH_MAX_DIM = 600
+
+#: Points whose parameters are built at once when the whole grid is scanned.
+_SCAN = 100_000
 
 #: Target wall time of one checkpoint chunk and the measured cost of one batched point
 #: (seconds per D³, D the sector dimension; 1.2 ms at D = 252, 6.4 ms at D = 512).
@@ -70,7 +84,7 @@ CHUNK_SECONDS = 1.0
 BATCH_SECONDS_PER_D3 = 6e-11
 MAX_CHUNK = 20000
 
-_RESERVED = {"pair", "qubit", "pair_j", "pair_k", "panel"}
+_RESERVED = {"pair", "qubit", "site", "pair_j", "pair_k", "panel"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -232,8 +246,7 @@ class SweepSpec:
     def size(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64))
 
-    def points(self, start: int = 0, stop: int | None = None) -> PointParams:
-        """Parameters of the flat points ``start … stop − 1`` (validated)."""
+    def _points(self, start: int, stop: int | None) -> PointParams:
         stop = self.size if stop is None else min(stop, self.size)
         flat = np.arange(start, stop, dtype=np.int64)
         params = PointParams.repeat(self.base, flat.size)
@@ -249,28 +262,60 @@ class SweepSpec:
         params.validate()
         return params
 
+    def points(self, start: int = 0, stop: int | None = None) -> PointParams:
+        """Parameters of the flat points ``start … stop − 1`` (validated).
+
+        They carry the sweep's :attr:`symmetry`, so a batched solve of any chunk uses the
+        sector that fits every point of the sweep.
+        """
+        return replace(self._points(start, stop), symmetry=self.symmetry)
+
     def describe_point(self, i: int) -> str:
         idx = np.unravel_index(int(i), self.shape)
         return ", ".join(f"{a.name} = {a.values[k]:.6g}" for a, k in zip(self.axes, idx))
 
     # ---------------------------------------------------------------- solving
+    @cached_property
+    def symmetry(self) -> str:
+        """The weakest symmetry over all points' terms (``"u1"``, ``"parity"``, ``"none"``).
+
+        Read from the compiled terms of one point per pattern of present terms
+        (:meth:`PointParams.symmetries`), scanning the grid in pieces: a drive anywhere
+        gives ``"none"``, Uˣ ≠ Uʸ anywhere at most ``"parity"``.
+        """
+        weakest = 0
+        for s in range(0, self.size, _SCAN):
+            found = self._points(s, s + _SCAN).weakest_symmetry()
+            weakest = max(weakest, SYMMETRIES.index(found))
+            if SYMMETRIES[weakest] == "none":
+                break
+        return SYMMETRIES[weakest]
+
     @property
     def xxz(self) -> bool:
-        """Whether every point keeps Uˣ = Uʸ (checked on the whole grid, in pieces)."""
-        return all(self.points(s, s + 100_000).is_xxz() for s in range(0, self.size, 100_000))
+        """Whether every point keeps U(1) (Uˣ = Uʸ everywhere, no drive): the legacy switch."""
+        return self.symmetry == "u1"
+
+    @property
+    def sector_dim(self) -> int:
+        """Σ_b n_b² of the steady sector of :attr:`symmetry` (exact)."""
+        return sector_dim(self.base.dims, self.symmetry)
 
     def resolved_solver(self) -> str:
-        """``batch`` or a ``steady_state`` method; ``auto`` picks by sector dimension."""
+        """``batch`` or a ``steady_state`` method; ``auto`` picks by sector dimension.
+
+        ``auto``: stacked dense solves when the sector of the weakest symmetry has at most
+        :data:`BATCH_MAX_DIM` entries, else ``steady_state(method="auto")`` per point.
+        """
         if self.solver != "auto":
             return self.solver
-        return "batch" if sector_dimension(self.base.n, self.xxz) <= BATCH_MAX_DIM else "auto"
+        return "batch" if self.sector_dim <= BATCH_MAX_DIM else "auto"
 
     def resolved_chunk_size(self) -> int:
         """Points per chunk: given, or about :data:`CHUNK_SECONDS` of estimated work."""
         if self.chunk_size is not None:
             return int(self.chunk_size)
-        dim = sector_dimension(self.base.n, self.xxz)
-        per_point = BATCH_SECONDS_PER_D3 * max(dim, 16) ** 3
+        per_point = BATCH_SECONDS_PER_D3 * max(self.sector_dim, 16) ** 3
         if self.resolved_solver() != "batch":
             per_point = max(per_point, 5e-3)  # per-point solves carry ~ms of overhead
         return int(np.clip(CHUNK_SECONDS / per_point, 1, MAX_CHUNK))
@@ -292,7 +337,9 @@ class SweepSpec:
                 for t in self.ties
             ],
             "solver": self.resolved_solver(),
+            "symmetry": self.symmetry,
             "chunk_size": self.resolved_chunk_size(),
+            "results": list(RESULT_KEYS),
         }
 
     def fingerprint(self) -> str:
@@ -372,11 +419,15 @@ def sweep_from_dict(data: dict[str, Any], source: str = "<sweep>",
     return result
 
 
-def _validate_points(spec: SweepSpec, step: int = 100_000) -> None:
-    """Build every point once so that invalid values fail before any work starts."""
+def _validate_points(spec: SweepSpec, step: int = _SCAN) -> None:
+    """Build every point once so that invalid values fail before any work starts.
+
+    The same pass finds the weakest symmetry of the points (cached as ``spec.symmetry``).
+    """
+    weakest = 0
     for start in range(0, spec.size, step):
         try:
-            spec.points(start, start + step)
+            params = spec._points(start, start + step)
         except ModelError as exc:
             msg = str(exc)
             m = re.match(r"point (\d+): (.*)", msg, re.S)
@@ -387,6 +438,8 @@ def _validate_points(spec: SweepSpec, step: int = 100_000) -> None:
                 # Errors raised while writing a path (e.g. |m| ≥ 1) carry no point index.
                 msg = f"an axis or tie gives an invalid value: {msg}"
             raise _fail(spec.source, msg) from None
+        weakest = max(weakest, SYMMETRIES.index(params.weakest_symmetry()))
+    spec.__dict__["symmetry"] = SYMMETRIES[weakest]
 
 
 def load_sweep(path: str | Path) -> SweepSpec:
