@@ -13,19 +13,8 @@ from spinsync.sweeps import load_sweep, sweep_from_dict
 from sweep_helpers import EXAMPLES
 
 
-#: Example sweeps over a [spins] base model: they load once the model-file loader reads
-#: [spins] (branch files-cli); until then they fail with the loader's "missing field".
-NEEDS_SPINS_LOADER = {"arnold_spin1.toml"}
-
-
 def _example_params() -> list:
-    out = []
-    for path in sorted(EXAMPLES.glob("*.toml")):
-        marks = [pytest.mark.xfail(strict=False, raises=ModelFileError,
-                                   reason="needs the [spins] model-file loader")] \
-            if path.name in NEEDS_SPINS_LOADER else []
-        out.append(pytest.param(path, marks=marks, id=path.name))
-    return out
+    return [pytest.param(path, id=path.name) for path in sorted(EXAMPLES.glob("*.toml"))]
 
 
 def test_there_are_examples() -> None:
@@ -199,7 +188,6 @@ values = [0.0, 0.2]
 """
 
 
-@pytest.mark.xfail(strict=False, reason="needs the [spins] model-file loader")
 def test_spins_sweep_file(tmp_path: Path) -> None:
     path = tmp_path / "spins.toml"
     path.write_text(SPINS_SWEEP)
