@@ -196,3 +196,19 @@ def test_spins_sweep_file(tmp_path: Path) -> None:
     assert spec.symmetry == "none" and spec.sector_dim == 81 and spec.resolved_solver() == "batch"
     params = spec.points()
     np.testing.assert_array_equal(params.drive[:, 0], [0.0, 0.2])
+
+
+def test_huge_grid_is_refused_at_once_naming_its_size() -> None:
+    """Issue 11 §1: a 10⁵ × 10⁵ grid sat in validation for minutes; now it is refused
+    before any point is built, with its size."""
+    import time
+
+    data = {"model_file": str(EXAMPLES.parent / "two_qubit.toml"), "sweep": {"name": "huge"},
+            "axis": [{"name": "m1", "set": ["qubits.magnetization[0]"], "start": -0.9, "stop": 0.9,
+                      "num": 100_000},
+                     {"name": "m2", "set": ["qubits.magnetization[1]"], "start": -0.9, "stop": 0.9,
+                      "num": 100_000}]}
+    start = time.perf_counter()
+    with pytest.raises(ModelFileError, match=r"10,000,000,000 points \(100000 × 100000\)"):
+        sweep_from_dict(data, source=str(EXAMPLES / "huge.toml"))
+    assert time.perf_counter() - start < 5.0

@@ -47,6 +47,13 @@ def sweep(
     if scheduler is not None:
         scheduler = scheduler_address(scheduler)
     spec = load_sweep(sweep_file)
+    if progress:
+        # The grid and its expected cost before anything runs (stderr keeps --json clean).
+        estimate = spec.estimated_seconds()
+        cost = (f", about {estimate:.3g} s of single-core work" if estimate is not None
+                else f", solved point by point ({spec.resolved_solver()})")
+        shape = " × ".join(str(a.values.size) for a in spec.axes)
+        sys.stderr.write(f"spinsync: sweep {spec.name}: {spec.size:,} points ({shape}){cost}\n")
     try:
         # SIGTERM arrives as KeyboardInterrupt too (see spinsync.cli.main).
         report = run_sweep(spec, out, workers=workers, scheduler=scheduler, progress=progress,

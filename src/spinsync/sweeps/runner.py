@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from ..errors import ModelError, SpinsyncError
 from ..io.atomic import check_output_file
-from .batch import RESULT_KEYS, sector_dimension
+from .batch import RESULT_KEYS
 from .dataset import CHECK_TOLERANCE, build_dataset, write_netcdf
 from .spec import BATCH_SECONDS_PER_D3, SweepSpec
 from .solve import ChunkTask, solve_chunk
@@ -223,7 +223,7 @@ def run_sweep(
                                            connect_timeout)
             elif missing:
                 nworkers = min(workers or default_workers(), len(missing))
-                dim = sector_dimension(spec.base.n, xxz)
+                dim = spec.sector_dim
                 estimate = BATCH_SECONDS_PER_D3 * dim**3 * sum(
                     min((i + 1) * chunk, spec.size) - i * chunk for i in missing)
                 if nworkers <= 1 or (workers is None and estimate < SERIAL_BELOW_SECONDS):

@@ -84,6 +84,11 @@ CHUNK_SECONDS = 1.0
 BATCH_SECONDS_PER_D3 = 6e-11
 MAX_CHUNK = 20000
 
+#: Largest grid a sweep may have. Every point is built and validated before any work, and
+#: its results kept in memory and in the file (~100 bytes per point and pair): 10⁷ points
+#: validate in about a minute and fit; a 10⁵ × 10⁵ grid (10¹⁰) would not.
+MAX_SWEEP_POINTS = 10_000_000
+
 _RESERVED = {"pair", "qubit", "site", "pair_j", "pair_k", "panel"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -311,6 +316,13 @@ class SweepSpec:
             return self.solver
         return "batch" if self.sector_dim <= BATCH_MAX_DIM else "auto"
 
+    def estimated_seconds(self) -> float | None:
+        """Rough single-core work of the whole grid (batched solves; None per point)."""
+        if self.resolved_solver() != "batch":
+            return None
+        # ~10 µs of per-point overhead (assembly, observables) dominates tiny sectors.
+        return max(BATCH_SECONDS_PER_D3 * self.sector_dim**3, 1e-5) * self.size
+
     def resolved_chunk_size(self) -> int:
         """Points per chunk: given, or about :data:`CHUNK_SECONDS` of estimated work."""
         if self.chunk_size is not None:
@@ -410,6 +422,12 @@ def sweep_from_dict(data: dict[str, Any], source: str = "<sweep>",
                 raise _fail(source, f"field {where!r} = {p.text!r}: {exc}") from None
         scales = tuple(t.scale) if isinstance(t.scale, list) else (float(t.scale),) * len(paths)
         ties.append(Tie(paths, src, scales))
+    shape = [int(a.values.size) for a in axes]
+    total = int(np.prod(shape, dtype=object))
+    if total > MAX_SWEEP_POINTS:
+        raise _fail(source, f"the grid has {total:,} points ({' × '.join(map(str, shape))}), more "
+                            f"than the {MAX_SWEEP_POINTS:,} a sweep may have; use coarser axes or "
+                            "split the sweep into several files")
     result = SweepSpec(
         name=spec.sweep.name, base=base, axes=tuple(axes), ties=tuple(ties),
         solver=solver, chunk_size=spec.sweep.chunk_size, description=spec.sweep.description,
