@@ -97,7 +97,7 @@ def _local_liouvillian(h: Matrix, jumps: list[Matrix]) -> Matrix:
 
 #: A local steady state is unique when the second-smallest singular value of the local
 #: Liouvillian exceeds this fraction of its norm (dense SVD error ~1e-16 relative).
-_LOCAL_KERNEL_RTOL = 1e-10
+LOCAL_KERNEL_RTOL = 1e-10
 
 
 def _local_steady_state(h: Matrix, jumps: list[Matrix]) -> Matrix | None:
@@ -107,7 +107,7 @@ def _local_steady_state(h: Matrix, jumps: list[Matrix]) -> Matrix | None:
     d = h.shape[0]
     liouv = _local_liouvillian(h, jumps)
     u, s, vh = np.linalg.svd(liouv)
-    if s[-2] <= _LOCAL_KERNEL_RTOL * max(s[0], 1e-300):
+    if s[-2] <= LOCAL_KERNEL_RTOL * max(s[0], 1e-300):
         return None
     rho = vh[-1].conj().reshape(d, d)
     rho = rho / np.trace(rho)

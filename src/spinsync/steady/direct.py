@@ -51,12 +51,14 @@ def direct_memory_estimate(sector_dim: int, nnz: int) -> float:
     return matrix + lu
 
 
-def with_trace_row(system: Any, trace: NDArray[np.float64]) -> tuple[Any, NDArray[np.complex128], int]:
+def with_trace_row(system: Any, trace: NDArray[np.float64],
+                   in_place: bool = False) -> tuple[Any, NDArray[np.complex128], int]:
     """Replace the row of the first diagonal entry by the trace functional.
 
     Works on a sparse matrix, a dense one, or a stack of dense ones (B, D, D) (the row is
-    replaced in every matrix). Returns the system (a modified copy; CSC when sparse), the
-    right-hand side e_pivot and the pivot row.
+    replaced in every matrix). Returns the system (a modified copy, or for dense arrays with
+    ``in_place=True`` the array itself — the caller keeps the replaced row if it needs it;
+    CSC when sparse), the right-hand side e_pivot and the pivot row.
     """
     pivot = int(np.flatnonzero(trace)[0])
     if sp.issparse(system):
@@ -65,7 +67,7 @@ def with_trace_row(system: Any, trace: NDArray[np.float64]) -> tuple[Any, NDArra
         out = lil.tocsc()
         rhs = np.zeros(system.shape[0], dtype=complex)
     else:
-        out = np.array(system, copy=True)
+        out = system if in_place else np.array(system, copy=True)
         out[..., pivot, :] = trace
         rhs = np.zeros(out.shape[:-1], dtype=complex)
     rhs[..., pivot] = 1.0

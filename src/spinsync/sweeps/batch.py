@@ -69,7 +69,7 @@ from ..operators.space import Space
 from ..operators.symmetry import SYMMETRIES, block_kind, weaker_or_equal
 from ..operators.terms import Product
 from ..resources import check_memory, format_bytes
-from ..steady.analytic import _LOCAL_KERNEL_RTOL
+from ..steady.analytic import LOCAL_KERNEL_RTOL
 from ..steady.direct import DEGENERACY_COND, with_trace_row
 from ..steady.uniqueness import certified_unique
 from .axes import POINT_FIELDS, PointParams
@@ -289,7 +289,7 @@ class _LocalStates:
     of the channels containing the site; its unit matrices are the full Liouvillians of
     one-site networks (channel restricted to the site: the single-site part of ½γ D[Σ A]).
     Uniqueness as in :func:`~spinsync.steady.local_steady_states`: the second-smallest
-    singular value above ``_LOCAL_KERNEL_RTOL`` times the largest.
+    singular value above ``LOCAL_KERNEL_RTOL`` times the largest.
     """
 
     def __init__(self, params: PointParams, par: Parametrization, j: int) -> None:
@@ -319,7 +319,7 @@ class _LocalStates:
         count, d2 = local.shape[0], self.d * self.d
         liouv = (local @ self.coefficients).reshape(count, d2, d2)
         s = np.linalg.svd(liouv, compute_uv=False)
-        ok = s[:, -2] > _LOCAL_KERNEL_RTOL * np.maximum(s[:, 0], 1e-300)
+        ok = s[:, -2] > LOCAL_KERNEL_RTOL * np.maximum(s[:, 0], 1e-300)
         out = np.full((count, self.d, self.d), np.nan, dtype=complex)
         if ok.any():
             system, rhs, _ = with_trace_row(liouv[ok], self.trace)
@@ -444,9 +444,9 @@ class ParametricSteadyState:
         mats = np.zeros((count, dim * dim))
         mats[:, self.positions] = theta_all[:, self.active] @ self.coefficients
         mats = mats.reshape(count, dim, dim)
-        system, rhs, pivot = with_trace_row(mats, self.trace)
-        pivot_row = mats[:, pivot, :].copy()
-        del mats  # the residual needs only L's replaced row
+        pivot = int(np.flatnonzero(self.trace)[0])
+        pivot_row = mats[:, pivot, :].copy()  # the residual needs L's replaced row
+        system, rhs, pivot = with_trace_row(mats, self.trace, in_place=True)  # no stack copy
         columns = [rhs.real] + ([np.broadcast_to(self.probe, (count, dim))] if probe else [])
         try:
             sol = np.linalg.solve(system, np.stack(columns, axis=-1))
