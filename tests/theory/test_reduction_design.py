@@ -58,7 +58,10 @@ def test_design_beats_or_matches_the_heuristic_on_fig3(examples) -> None:
     res = design_dissipation(net, bounds, memory=0, objective="total", maxiter=4)
     heur = heuristic_design(net, bounds)
     assert res.heuristic.value == pytest.approx(heur.value, rel=1e-12)
-    assert res.value >= heur.value
+    # value ≥ heuristic holds by construction (the optimizer starts from the heuristic);
+    # that the optimizer works shows in a strict gain: 0.1005 against 0.0715 (measured), so
+    # demand at least half of it.
+    assert res.value > heur.value + 0.014
     # The reported optimum is what the solver gives for the reported rates.
     optimal = net.replace(gain=res.gain, damping=res.damping)
     assert objective_value(optimal) == pytest.approx(res.value, rel=1e-10)
@@ -75,7 +78,19 @@ def test_design_beats_or_matches_the_heuristic_on_fig3(examples) -> None:
 def test_memory_objective_and_errors(examples) -> None:
     net = load_model(examples / "two_qubit.toml")
     res = design_dissipation(net, (0.2, 1.0), memory=1, objective="memory", maxiter=5)
-    assert res.value == pytest.approx(res.memory_sync) and res.value >= res.heuristic.value
+    assert res.value == pytest.approx(res.memory_sync)
+    # The optimum is a local maximum within the bounds: no single-rate step of 1 % that stays
+    # inside them raises the objective (value ≥ heuristic alone holds by construction).
+    base = net.replace(gain=res.gain, damping=res.damping)
+    assert objective_value(base, 1, "memory") == pytest.approx(res.value, rel=1e-10)
+    for name in ("gain", "damping"):
+        for factor in (0.99, 1.01):
+            rates = np.array(getattr(res, name), dtype=float)
+            rates[0] *= factor
+            if not 0.2 <= rates[0] <= 1.0:
+                continue
+            moved = base.replace(**{name: rates})
+            assert objective_value(moved, 1, "memory") <= res.value * (1 + 1e-9)
     with pytest.raises(ModelError):
         design_dissipation(net, (0.2, 1.0), memory=5)
     with pytest.raises(ModelError):

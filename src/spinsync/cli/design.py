@@ -16,7 +16,7 @@ def design(
     memory: int = typer.Option(0, "--memory", help="Memory qubit (its rates stay fixed)."),
     bounds: str = typer.Option(..., "--bounds", help="LO,HI: allowed range of every environment rate."),
     objective: str = typer.Option("total", "--objective", help="total (S_t) | memory (Σ_k Sᵐᵃˣ_mem,k)"),
-    maxiter: int = typer.Option(40, "--maxiter", help="L-BFGS-B iterations."),
+    maxiter: int = typer.Option(40, "--maxiter", help="L-BFGS-B iterations (≥ 1)."),
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
     """Choose the environment qubits' gain and damping within bounds to maximize synchronization."""

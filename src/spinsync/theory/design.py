@@ -209,6 +209,8 @@ def design_dissipation(
     """
     start = time.perf_counter()
     _check(network, memory, objective)
+    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
+        raise ModelError(f"maxiter = {maxiter!r}: must be an integer ≥ 1 (L-BFGS-B iterations)")
     lo, hi = bounds
     if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi):
         raise ModelError(f"bounds = {bounds!r}: need finite 0 < LO < HI")
