@@ -170,6 +170,51 @@ class _BlockData:
                 out.append(_jump(backend, target, ket, bra, sizes[tb], sizes[tc], sizes[b], sizes[c]))
             self.jumps.append(out)
         self.jumps_real = all(j.real for row in self.jumps for j in row)
+        self.jump_matrix = self._jump_matrix(backend, sector)
+
+    def _jump_matrix(self, backend: Backend, sector: OperatorSector) -> Any:
+        """All monomial jumps as one sparse matrix on the flat sector vector, or None.
+
+        Every monomial jump moves each entry it keeps to one place (injective maps), so the
+        sum over jumps is a sparse matrix with ~(jumps/4)·dim entries. One CSR product then
+        replaces per-jump 2-D gathers and scatters: measured 5.9 ms against 32.6 ms at
+        N = 11 (all-to-all, 22 local jumps, one thread). Memory ≈ 12 bytes per entry (int32
+        indices), ~28 while it is built; without room for that the gathers are kept.
+        """
+        from ..resources import MEMORY_FRACTION, available_memory
+
+        monomial = [(p, jp) for p, row in enumerate(self.jumps) for jp in row if jp.monomial]
+        if not monomial or sector.dim >= 2**31:
+            return None
+        sizes = self.sizes
+        counts = [int(np.size(jp.ket_src) * np.size(jp.bra_src)) for _, jp in monomial]
+        nnz = sum(counts)
+        if 28.0 * nnz > 0.5 * MEMORY_FRACTION * available_memory():
+            return None
+        offsets = [int(o) for o in sector.offsets]
+        host = backend.to_host
+        real = all(jp.real for _, jp in monomial)
+        rows = np.empty(nnz, dtype=np.int32)
+        cols = np.empty(nnz, dtype=np.int32)
+        vals = np.empty(nnz, dtype=float if real else complex)
+        at = 0
+        for (p, jp), count in zip(monomial, counts):
+            b, c = sector.pairs[p]
+            tb, tc = sector.pairs[jp.target]
+            src = offsets[p] + host(jp.ket_src) * sizes[c] + host(jp.bra_src)
+            dst = offsets[jp.target] + host(jp.ket_dst) * sizes[tc] + host(jp.bra_dst)
+            rows[at:at + count] = dst.ravel()
+            cols[at:at + count] = src.ravel()
+            if jp.scalar is not None:
+                vals[at:at + count] = jp.scalar
+            else:
+                vals[at:at + count] = (host(jp.ket_w) * host(jp.bra_w)).ravel()
+            at += count
+        mat = sp.csr_matrix((vals, (rows, cols)), shape=(sector.dim, sector.dim))
+        del rows, cols, vals
+        # Only the general (non-monomial) jumps remain for the per-pair loop.
+        self.jumps = [[jp for jp in row if not jp.monomial] for row in self.jumps]
+        return _as_backend_sparse(backend, mat)
 
     # ------------------------------------------------------------------ products
     def h_left(self, b: int, x: Any) -> Any:
@@ -190,8 +235,15 @@ class _BlockData:
         # Γ is Hermitian: x Γ = (Γᵀ xᵀ)ᵀ = (conj(Γ) xᵀ)ᵀ.
         return (self.gamma[c].conj() @ x.T).T
 
-    def add_jumps(self, blocks: list[Any], outs: list[Any]) -> None:
-        """outs += Σ_k C_k X C_kᴴ block by block (complex blocks, or real Y with real maps)."""
+    def add_jumps(self, blocks: list[Any], outs: list[Any], flat: Any = None,
+                  flat_out: Any = None) -> None:
+        """outs += Σ_k C_k X C_kᴴ (complex blocks, or real Y with real maps).
+
+        ``flat``/``flat_out`` are the flat vectors the block views belong to; the monomial
+        jumps are applied to them as one sparse product (:meth:`_jump_matrix`).
+        """
+        if self.jump_matrix is not None:
+            flat_out += self.jump_matrix @ flat
         for p, jumps in enumerate(self.jumps):
             blk = blocks[p]
             for jp in jumps:
@@ -284,7 +336,7 @@ class BlockLiouvillian:
                 res -= 0.5 * (d.decay[b][:, None] * blk if b in d.decay else d.gamma_left(b, blk))
                 res -= 0.5 * (blk * d.decay[c][None, :] if c in d.decay else d.gamma_right(c, blk))
             outs[p][...] = res
-        d.add_jumps(xs, outs)
+        d.add_jumps(xs, outs, x, out)
         return out
 
     __call__ = matvec
@@ -366,12 +418,12 @@ class HermitianBlockLiouvillian(BlockLiouvillian):
             self._complex_gamma_terms(ys, outs)
         if self._complex_jumps:
             xs = self._hermitian_blocks(y)
-            zs = [xp.zeros_like(x) for x in xs]
-            d.add_jumps(xs, zs)
-            for o, z in zip(outs, zs):
-                o += z.real + z.imag
+            x = xp.concatenate([blk.reshape(-1) for blk in xs]) if xs else xp.zeros(0, complex)
+            z = xp.zeros_like(x)
+            d.add_jumps(self._views(x), self._views(z), x, z)
+            out += z.real + z.imag
         else:
-            d.add_jumps(ys, outs)
+            d.add_jumps(ys, outs, y, out)
         return out
 
     __call__ = matvec
