@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-all reproduce bench env clean
+.PHONY: test test-all reproduce bench bench-big env clean
 
 $(STAMP): requirements-lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ reproduce: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py --write BENCHMARKS.md
+
+bench-big: $(STAMP)
+	$(PY) benchmarks/run.py --big --write BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

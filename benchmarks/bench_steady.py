@@ -6,6 +6,13 @@ Uˣ = Uʸ = 80, Uᶻ = 1 ("U=80"); XYZ all-to-all with Uˣ = 2, Uʸ = 0.5, Uᶻ 
 ω_j uniform in [−1, 1], rates Γᵍ_j, Γᵈ_j uniform in [0.2, 2], seeded by N (distinct
 ratios, so the steady state is correlated and the no-go shortcut does not apply).
 
+General-model rows (issue 10): "spin1-RB" — spin-1 sites in the Roulet–Bruder scheme
+(J⁺Jᶻ, J⁻Jᶻ), all-to-all XXZ Uˣ = Uʸ = 1, Uᶻ = 0.5, γᵍ_j, γᵈ_j ∈ [0.5, 2], ω_j ∈ [−1, 1];
+"driven" — the U=2 qubit network with a drive Ω = 0.5 on qubit 0 (no symmetry: the full
+space); "chain" — the boundary-driven XXZ chain of Prosen (σ⁺ on site 0 and σ⁻ on the
+last at Γ = 4, nothing in between, Uˣ = Uʸ = 1, Uᶻ = 0.5). Neither the Roulet–Bruder scheme
+nor the chain is certified unique, so spinsync solves twice there (the second-start check).
+
 Each case runs in a fresh subprocess so that its peak resident memory (``ru_maxrss``,
 which — unlike tracemalloc — counts BLAS/LAPACK work arrays) belongs to that case alone:
 spinsync runs first and its peak is read before QuTiP starts. QuTiP runs only where it
@@ -34,6 +41,8 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src"
 #: QuTiP's default solver is run up to this N (N = 8 does not finish in 10 min here).
 QUTIP_MAX_N = 7
+#: … and per family where it differs (4 spin-1 sites: Liouvillian of dimension 6561).
+QUTIP_MAX = {"spin1-RB": 4}
 #: Wall-clock limit of one case (s).
 CASE_TIMEOUT = 3600
 
@@ -41,7 +50,7 @@ CASE_TIMEOUT = 3600
 @dataclass(frozen=True)
 class Case:
     n: int
-    family: str  # "U=2", "U=80" or "XYZ"
+    family: str  # "U=2", "U=80", "XYZ", "spin1-RB", "driven" or "chain"
 
     @property
     def label(self) -> str:
@@ -49,16 +58,27 @@ class Case:
             "U=2": "all-to-all Uˣ=Uʸ=2, Uᶻ=1",
             "U=80": "all-to-all Uˣ=Uʸ=80, Uᶻ=1",
             "XYZ": "all-to-all XYZ Uˣ=2, Uʸ=0.5, Uᶻ=1",
+            "spin1-RB": "spin 1, Roulet–Bruder, all-to-all XXZ",
+            "driven": "qubits U=2 + drive on qubit 0 (no symmetry)",
+            "chain": "boundary-driven XXZ chain",
         }[self.family]
+
+    @property
+    def qutip_max(self) -> int:
+        return QUTIP_MAX.get(self.family, QUTIP_MAX_N)
 
 
 def cases(quick: bool = False, big: bool = False) -> list[Case]:
-    """The benchmark grid."""
+    """The benchmark grid (``big``: the long rows of issue 15, N = 13 and 14)."""
     sizes = range(4, 8) if quick else range(4, 13)
     out = [Case(n, fam) for n in sizes for fam in ("U=2", "U=80")]
-    out += [Case(6, "XYZ")] if quick else [Case(6, "XYZ"), Case(8, "XYZ"), Case(10, "XYZ")]
+    out += [Case(6, "XYZ")] if quick else [Case(6, "XYZ"), Case(8, "XYZ"), Case(10, "XYZ"),
+                                           Case(11, "XYZ")]
+    out += [Case(n, "spin1-RB") for n in (range(4, 6) if quick else range(4, 9))]
+    out += [Case(n, "driven") for n in ((6, 7) if quick else (7, 8, 9, 10))]
+    out += [Case(n, "chain") for n in ((6, 7) if quick else (6, 7, 8, 10, 12))]
     if big and not quick:
-        out += [Case(13, "U=2")]
+        out += [Case(13, "U=2"), Case(14, "U=2")]
     return out
 
 
@@ -66,44 +86,72 @@ def cases(quick: bool = False, big: bool = False) -> list[Case]:
 def build_network(n: int, family: str):  # -> spinsync.Network
     import numpy as np
 
-    from spinsync.model import Network, all_to_all_bonds
+    from spinsync.model import Network, all_to_all_bonds, chain_bonds
 
     rng = np.random.default_rng(n)
-    ux, uy, uz = {"U=2": (2.0, 2.0, 1.0), "U=80": (80.0, 80.0, 1.0), "XYZ": (2.0, 0.5, 1.0)}[family]
+    if family == "spin1-RB":
+        return Network.spins(1, rng.uniform(0.5, 2, n), rng.uniform(0.5, 2, n),
+                             scheme="roulet-bruder", omega=rng.uniform(-1, 1, n),
+                             bonds=[(j, k, 1.0, 1.0, 0.5) for j, k in all_to_all_bonds(n)])
+    if family == "chain":
+        gain, damping = np.zeros(n), np.zeros(n)
+        gain[0] = damping[-1] = 4.0
+        return Network(gain, damping, bonds=[(j, k, 1.0, 1.0, 0.5) for j, k in chain_bonds(n)])
+    ux, uy, uz = {"U=2": (2.0, 2.0, 1.0), "U=80": (80.0, 80.0, 1.0), "XYZ": (2.0, 0.5, 1.0),
+                  "driven": (2.0, 2.0, 1.0)}[family]
+    drive = np.zeros(n)
+    if family == "driven":
+        drive[0] = 0.5
     return Network(
         gain=rng.uniform(0.2, 2, n),
         damping=rng.uniform(0.2, 2, n),
         omega=rng.uniform(-1, 1, n),
         bonds=[(j, k, ux, uy, uz) for j, k in all_to_all_bonds(n)],
+        drive=drive,
     )
 
 
 def qutip_steady(network):  # -> dense ndarray
-    """QuTiP's default steadystate on the same master equation (CONVENTIONS.md: basis
-    (|↑⟩, |↓⟩) = qutip's (basis(2,0), basis(2,1)); collapse operators √(Γ/2) σ±)."""
+    """QuTiP's default steadystate on the same master equation, built from the model's
+    parameters with QuTiP's own operators (docs/conventions.md: qubit basis (|↑⟩, |↓⟩) =
+    qutip's (basis(2,0), basis(2,1)), spin basis m = s … −s = qutip's jmat order; collapse
+    operators √(Γ/2)·A; qubits: (ω/2)σᶻ, (Ω/2)(cos φ σˣ + sin φ σʸ), Uσσ; spins: (ω/2)Jᶻ,
+    UJJ, Roulet–Bruder A± = J±Jᶻ)."""
     import numpy as np
     import qutip
 
     n = network.n
-    eye = qutip.qeye(2)
+    dims = network.dims
 
     def site(op, j):
-        return qutip.tensor([op if k == j else eye for k in range(n)])
+        return qutip.tensor([op if k == j else qutip.qeye(dims[k]) for k in range(n)])
 
-    sx, sy, sz = qutip.sigmax(), qutip.sigmay(), qutip.sigmaz()
+    if network.is_qubits:
+        x, y, z, up, down = (qutip.sigmax(), qutip.sigmay(), qutip.sigmaz(), qutip.sigmap(),
+                             qutip.sigmam())
+        half = 0.5  # the qubit drive is (Ω/2)(cos φ σˣ + sin φ σʸ)
+    else:
+        s = (dims[0] - 1) / 2
+        x, y, z = qutip.jmat(s, "x"), qutip.jmat(s, "y"), qutip.jmat(s, "z")
+        jp, jm = qutip.jmat(s, "+"), qutip.jmat(s, "-")
+        up, down = (jp * z, jm * z) if network.scheme == "roulet-bruder" else (jp, jm)
+        half = 1.0  # the spin drive is Ω(cos φ Jˣ + sin φ Jʸ)
     h = 0
     for j in range(n):
-        h = h + (network.omega[j] / 2 + network.field) * site(sz, j)
+        h = h + (network.omega[j] / 2 + network.field) * site(z, j)
+        if network.drive[j]:
+            phase = network.drive_phase[j]
+            h = h + half * network.drive[j] * (np.cos(phase) * site(x, j) + np.sin(phase) * site(y, j))
     for j, k, ux, uy, uz in network.bonds:
-        for u, op in ((ux, sx), (uy, sy), (uz, sz)):
+        for u, op in ((ux, x), (uy, y), (uz, z)):
             if u:
                 h = h + u * site(op, j) * site(op, k)
     c_ops = []
     for j in range(n):
         if network.gain[j] > 0:
-            c_ops.append(np.sqrt(network.gain[j] / 2) * site(qutip.sigmap(), j))
+            c_ops.append(np.sqrt(network.gain[j] / 2) * site(up, j))
         if network.damping[j] > 0:
-            c_ops.append(np.sqrt(network.damping[j] / 2) * site(qutip.sigmam(), j))
+            c_ops.append(np.sqrt(network.damping[j] / 2) * site(down, j))
     return qutip.steadystate(h, c_ops).full()
 
 
@@ -128,6 +176,7 @@ def run_case(n: int, family: str) -> dict:
         "n": n,
         "family": family,
         "method": res.method,
+        "symmetry": res.symmetry,
         "sector_dim": res.info.get("sector_dim"),
         "time": wall,
         "cpu_time": cpu,
@@ -138,7 +187,7 @@ def run_case(n: int, family: str) -> dict:
         "qutip_time": None,
         "max_diff": None,
     }
-    if n <= QUTIP_MAX_N:
+    if n <= Case(n, family).qutip_max:
         t0 = time.perf_counter()
         rho_q = qutip_steady(net)
         row["qutip_time"] = time.perf_counter() - t0
@@ -197,20 +246,22 @@ def _fmt_bytes(b: float) -> str:
 
 def table(rows: list[dict]) -> str:
     head = (
-        "| N | network | sector dim | method | spinsync time (s) | CPU time (s) | QuTiP time (s) "
-        "| ratio | residual ‖L[ρ]‖/‖ρ‖ | iterations | peak memory | max\\|ρ−ρ_QuTiP\\| |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| N | network | symmetry | sector dim | method | spinsync time (s) | CPU time (s) "
+        "| QuTiP time (s) | ratio | residual ‖L[ρ]‖/‖ρ‖ | iterations | peak memory "
+        "| max\\|ρ−ρ_QuTiP\\| |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = []
     for r in rows:
         label = Case(r["n"], r["family"]).label
         if "error" in r:
-            lines.append(f"| {r['n']} | {label} | | failed: {r['error']} | | | | | | | | |")
+            lines.append(f"| {r['n']} | {label} | | | failed: {r['error']} | | | | | | | | |")
             continue
         ratio = f"{r['qutip_time'] / r['time']:.0f}×" if r["qutip_time"] else "—"
         diff = f"{r['max_diff']:.1e}" if r["max_diff"] is not None else "—"
         lines.append(
-            f"| {r['n']} | {label} | {r['sector_dim']} | {r['method']} | {_fmt_time(r['time'])} "
+            f"| {r['n']} | {label} | {r.get('symmetry', '')} | {r['sector_dim']} | {r['method']} "
+            f"| {_fmt_time(r['time'])} "
             f"| {_fmt_time(r['cpu_time'])} | {_fmt_time(r['qutip_time'])} | {ratio} "
             f"| {r['residual']:.1e} | {r['iterations'] if r['iterations'] is not None else '—'} "
             f"| {_fmt_bytes(r['peak_rss'])} | {diff} |"

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run.py [--quick] [--only steady,dynamics] [--write BENCHMARKS.md]
+    python benchmarks/run.py [--quick | --big] [--only steady,dynamics] [--write BENCHMARKS.md]
 
 Each ``benchmarks/bench_<name>.py`` module exposes ``run(quick: bool) -> str`` returning a
 markdown section; this script concatenates them under a header that records the command,
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import os
 import platform
 import sys
@@ -42,6 +43,8 @@ def _machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--big", action="store_true",
+                        help="add the long rows (steady N = 13, 14: about 20 min more)")
     parser.add_argument("--only", default=",".join(SUITES), help="comma-separated suites")
     parser.add_argument("--write", type=Path, help="write the markdown to this file")
     args = parser.parse_args(argv)
@@ -50,10 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     for name in [s.strip() for s in args.only.split(",") if s.strip()]:
         module = importlib.import_module(f"bench_{name}")
         start = time.perf_counter()
-        sections.append(module.run(quick=args.quick))
+        kwargs = {"big": True} if args.big and "big" in inspect.signature(module.run).parameters else {}
+        sections.append(module.run(quick=args.quick, **kwargs))
         print(f"[{name}] done in {time.perf_counter() - start:.0f} s", file=sys.stderr)
 
-    command = "make bench" if not args.quick else "python benchmarks/run.py --quick"
+    command = ("python benchmarks/run.py --quick" if args.quick else
+               "make bench-big" if args.big else "make bench")
     header = (
         "# Benchmarks\n\n"
         f"Made by `{command}` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.\n"
