@@ -61,8 +61,14 @@ DEFAULT_TOL = 1e-10
 DEFAULT_RESTART = 80
 #: Fewest Krylov vectors we accept before refusing for lack of memory.
 MIN_RESTART = 10
-#: Fraction of the usable memory the Krylov basis may take (the rest: factors, temporaries).
-BASIS_MEMORY_SHARE = 0.6
+#: The restart is chosen so that the planned peak stays below this fraction of the
+#: machine's total memory (and of 80 % of what is available now): a solve that leaves a
+#: third of the memory to the system and page cache does not thrash.
+PEAK_TOTAL_FRACTION = 0.65
+
+#: Real sector-sized work vectors besides the Krylov basis (x, b, the trace vector, L·M's
+#: temporaries, Arnoldi's w, the true-residual check).
+WORK_VECTORS = 10
 #: Stop GMRES at this fraction of tol: the Arnoldi estimate and the true residual differ
 #: by rounding, and the final normalization changes ‖x‖ slightly.
 SAFETY = 0.5
@@ -77,18 +83,37 @@ class _Breakdown(Exception):
 
 
 def gmres_memory_estimate(sector_dim: int, restart: int, itemsize: int = 8,
-                          factor_bytes: float = 32.0) -> float:
-    """Peak bytes: Krylov basis + eigenvector factors (four real n² per block, 4 or 8 bytes
-    each, so ``factor_bytes``·dim; the eig itself needs ~6 complex n² of the largest block
-    while a block is factored) + ~8 sector-sized real vectors and complex temporaries."""
-    return itemsize * sector_dim * (restart + 1) + factor_bytes * sector_dim + 8 * 16.0 * sector_dim
+                          factor_bytes: float = 32.0, jump_entries: float = 0.0) -> float:
+    """Peak bytes: Krylov basis (``restart`` + 1 vectors; pass 2·restart for FGMRES) +
+    eigenvector factors (four real n² per block, 4 or 8 bytes each: ``factor_bytes``·dim) +
+    :data:`WORK_VECTORS` real work vectors + the monomial jumps' sparse matrix (12 bytes per
+    entry, :class:`~spinsync.liouvillian.matrixfree.BlockLiouvillian`)."""
+    return (itemsize * sector_dim * (restart + 1) + factor_bytes * sector_dim
+            + 8.0 * WORK_VECTORS * sector_dim + 12.0 * jump_entries)
 
 
-def _restart_for(sector_dim: int, requested: int | None, vectors_per_step: int = 1) -> int:
-    usable = MEMORY_FRACTION * available_memory() * BASIS_MEMORY_SHARE
-    fit = int(usable // (8 * sector_dim * vectors_per_step)) - 1
-    want = DEFAULT_RESTART if requested is None else int(requested)
-    return max(MIN_RESTART, min(want, fit)) if requested is None else want
+def _jump_entries(plan: Plan) -> float:
+    """Estimated entries of the jump matrix: each local monomial jump moves about a quarter
+    of the steady sector's entries (measured 0.26·dim per jump at N = 11)."""
+    monomial = sum(1 for j in plan.terms.jumps if j.operator.is_monomial)
+    return 0.27 * monomial * plan.sector_dim
+
+
+def _restart_for(plan: Plan, requested: int | None, vectors_per_step: int,
+                 factor_bytes: float) -> int:
+    """The restart: ``requested``, or the default lowered until basis + everything else fits."""
+    dim = plan.sector_dim
+    if requested is not None:
+        return int(requested)
+    import psutil
+
+    other = gmres_memory_estimate(dim, -1, factor_bytes=factor_bytes,
+                                  jump_entries=_jump_entries(plan))
+    budget = min(MEMORY_FRACTION * available_memory(),
+                 PEAK_TOTAL_FRACTION * psutil.virtual_memory().total)
+    usable = budget - other
+    fit = int(usable // (8 * dim * vectors_per_step)) - 1
+    return max(MIN_RESTART, min(DEFAULT_RESTART, fit))
 
 
 def initial_guess(plan: Plan, sector: OperatorSector) -> np.ndarray:
@@ -192,14 +217,15 @@ def solve_gmres(
     # A single-precision preconditioner is not exactly linear: flexible GMRES keeps the
     # iteration count of the exact one for a second basis of vectors, used when it fits.
     flexible = precision != "double"
-    m = _restart_for(dim, restart, vectors_per_step=2 if flexible else 1)
+    factor_bytes = 16.0 if precision != "double" else 32.0
+    m = _restart_for(plan, restart, 2 if flexible else 1, factor_bytes)
     if flexible and restart is None and m < DEFAULT_RESTART:
         # Not enough memory for both bases at the full restart: plain GMRES with the
         # larger restart converges in fewer iterations than FGMRES with half of it.
         flexible = False
-        m = _restart_for(dim, restart)
-    need = gmres_memory_estimate(dim, m * (2 if flexible else 1),
-                                 factor_bytes=16.0 if precision != "double" else 32.0)
+        m = _restart_for(plan, restart, 1, factor_bytes)
+    need = gmres_memory_estimate(dim, m * (2 if flexible else 1), factor_bytes=factor_bytes,
+                                 jump_entries=_jump_entries(plan))
     from ..resources import MEMORY_FRACTION as _fraction
 
     hopeless = gmres_memory_estimate(dim, MIN_RESTART) > _fraction * available_memory()
