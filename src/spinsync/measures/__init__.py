@@ -1,5 +1,6 @@
 """Measures of states: Pauli correlations (qubits), spin correlations (any s), fidelity,
-synchronization (Husimi Q, S-functions, Sᵐᵃˣ, S_t, Eq. 7) and entropic measures."""
+synchronization (spin coherent states and Husimi Q of any s, single-site and pair S-functions,
+their maxima and locked phases, Sᵐᵃˣ, S_t, Eq. 7) and entropic measures."""
 
 from .coerce import STATE_TYPES, as_state
 from .correlations import (
@@ -27,12 +28,25 @@ from .spin import (
     spin_pair_correlators,
 )
 from .sync import (
+    FLAT_TOL,
+    SyncPeaks,
     coherent_state,
     husimi_q,
     husimi_q_pair,
     locked_phase,
+    pair_s_coefficients,
+    pair_s_function,
+    pair_sync,
     s_function,
+    s_function_from_coefficients,
     s_function_integrated,
+    s_function_peaks,
+    site_locked_phase,
+    site_s_coefficients,
+    site_s_function,
+    site_s_function_integrated,
+    site_sync,
+    site_sync_max,
     sync_max,
     sync_max_matrix,
     sync_total,
@@ -50,4 +64,7 @@ __all__ = [
     "von_neumann_entropy", "partial_trace", "mutual_information",
     "coherent_state", "husimi_q", "husimi_q_pair", "s_function", "s_function_integrated",
     "sync_max", "locked_phase", "sync_max_matrix", "sync_total", "two_qubit_flipflop",
+    "site_s_function", "site_s_function_integrated", "site_s_coefficients", "pair_s_function",
+    "pair_s_coefficients", "s_function_from_coefficients", "s_function_peaks", "SyncPeaks",
+    "FLAT_TOL", "site_sync", "pair_sync", "site_sync_max", "site_locked_phase",
 ]
