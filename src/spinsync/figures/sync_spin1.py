@@ -407,7 +407,7 @@ def _pair_dataset(quick: bool) -> xr.Dataset:
 
 
 #: Detunings of the cuts in panel (c) of the pair figure.
-PAIR_CUTS = ((0.0, "C0"), (1.5, "C1"))
+PAIR_CUTS = ((0.0, "C0"), (1.2, "C1"))  # on both grids (steps 4/30 and 0.4)
 
 
 def draw_pair_spin1(ds: xr.Dataset) -> Figure:
@@ -434,8 +434,8 @@ def draw_pair_spin1(ds: xr.Dataset) -> Figure:
     cbar.set_label(r"$S^{\max}_{12}$ (rad$^{-1}$)")
     for d, color in PAIR_CUTS:
         j = int(np.argmin(np.abs(delta - d)))
-        cx.plot(u, z[0, :, j], color=color, ls="-", label=rf"$\Delta = {delta[j]:g}$, no drive")
-        cx.plot(u, z[1, :, j], color=color, ls="--", label=rf"$\Delta = {delta[j]:g}$, driven")
+        cx.plot(u, z[0, :, j], color=color, ls="-", label=rf"$\Delta = {delta[j]:.3g}$, no drive")
+        cx.plot(u, z[1, :, j], color=color, ls="--", label=rf"$\Delta = {delta[j]:.3g}$, driven")
     cx.set_xlim(u[0], u[-1])
     cx.set_ylim(0, 1.08 * vmax)
     cx.set_xlabel(r"coupling $U$ (units of $\gamma^g$)")
