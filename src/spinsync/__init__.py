@@ -49,7 +49,11 @@ _EXPORTS: dict[str, str] = {
     "coherent_state": "measures", "husimi_q": "measures", "husimi_q_pair": "measures",
     "s_function": "measures", "s_function_integrated": "measures", "sync_max": "measures",
     "locked_phase": "measures", "sync_max_matrix": "measures", "sync_total": "measures",
-    "two_qubit_flipflop": "measures",
+    "two_qubit_flipflop": "measures", "site_s_function": "measures", "pair_s_function": "measures",
+    "site_sync": "measures", "pair_sync": "measures", "site_sync_max": "measures",
+    "site_locked_phase": "measures", "relative_entropy_of_sync": "measures",
+    "l1_coherence": "measures", "concurrence": "measures", "log_negativity": "measures",
+    "sigma_x_pearson": "measures", "observable": "measures",
 }
 
 __all__ = [
@@ -85,6 +89,9 @@ if TYPE_CHECKING:  # the eager imports, for type checkers and IDEs
         reduced_density_matrix, s_function, s_function_integrated, spin_connected_correlators,
         spin_expectations, spin_flipflop_matrix, spin_max_connected_correlation, sync_max,
         sync_max_matrix, sync_total, two_qubit_flipflop, von_neumann_entropy,
+        pair_s_function, pair_sync, site_locked_phase, site_s_function, site_sync, site_sync_max,
+        relative_entropy_of_sync, l1_coherence, concurrence, log_negativity, sigma_x_pearson,
+        observable,
     )
     from .model import Collective, Network, magnetization_from_rates, rates_from_magnetization
     from .states import BlockState, ProductState

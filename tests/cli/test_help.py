@@ -125,3 +125,15 @@ def test_help_constants_match_the_library() -> None:
     assert cli_evolve.INITIAL_STATE_NAMES == INITIAL_STATE_NAMES
     assert cli_evolve.DEFAULT_RTOL == DEFAULT_RTOL
     assert cli_nogo.MAX_KERNEL_QUBITS == MAX_KERNEL_QUBITS
+
+
+def test_reproduce_help_names_every_figure() -> None:
+    """The figure list in ``reproduce --help`` is written out (the help imports no figure
+    module); it must name every registered figure."""
+    from spinsync.figures import FIGURES
+
+    res = runner.invoke(app, ["reproduce", "--help"], terminal_width=400)
+    assert res.exit_code == 0
+    text = " ".join(res.stdout.split())
+    for name in FIGURES:
+        assert name in text, name

@@ -29,6 +29,8 @@ KEYS = {"n", "method", "nogo", "residual", "magnetization", "flipflop_re", "flip
         "sync_max", "sync_total", "fidelity_product", "connected_max"}
 #: Added by the general model (issue 10 §4); every key above stays.
 ADDED_KEYS = {"kind", "dims", "symmetry", "coherence_re", "coherence_im"}
+#: Added by the synchronization toolkit (issue 14): single-site S-functions, every model.
+ADDED_KEYS |= {"sync_site_max", "sync_site_phase"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -47,7 +49,7 @@ def _one_json_object(stdout: str) -> dict:
 
 
 def _check_shapes(out: dict, *, rho0_defined: bool = True) -> None:
-    """The contract; None only where a key has no meaning (spins: sync_*; no ρ₀: fidelity)."""
+    """The contract; None only where a key has no meaning (no ρ₀: fidelity; a flat S_j: its phase)."""
     assert set(out) == KEYS | ADDED_KEYS
     n = out["n"]
     assert isinstance(n, int) and isinstance(out["method"], str) and isinstance(out["nogo"], bool)
@@ -55,7 +57,7 @@ def _check_shapes(out: dict, *, rho0_defined: bool = True) -> None:
     assert len(out["dims"]) == n and all(isinstance(d, int) and d >= 2 for d in out["dims"])
     qubits = out["kind"] == "qubits"
     assert qubits == all(d == 2 for d in out["dims"]) or not qubits
-    floats = ["residual", "connected_max"] + (["sync_total"] if qubits else [])
+    floats = ["residual", "connected_max", "sync_total"]
     floats += ["fidelity_product"] if rho0_defined else []
     for key in floats:
         assert isinstance(out[key], float), key
@@ -64,12 +66,13 @@ def _check_shapes(out: dict, *, rho0_defined: bool = True) -> None:
     assert len(out["magnetization"]) == n
     for key in ("coherence_re", "coherence_im"):
         assert len(out[key]) == n and all(isinstance(v, float) for v in out[key]), key
-    for key in ("flipflop_re", "flipflop_im") + (("sync_max",) if qubits else ()):
+    for key in ("flipflop_re", "flipflop_im", "sync_max"):
         assert len(out[key]) == n and all(len(row) == n for row in out[key]), key
-    if qubits:
-        assert all(out["sync_max"][j][j] == 0 for j in range(n))
-    else:
-        assert out["sync_max"] is None and out["sync_total"] is None
+    assert all(out["sync_max"][j][j] == 0 for j in range(n))
+    assert len(out["sync_site_max"]) == n and all(isinstance(v, float) and v >= 0 for v in out["sync_site_max"])
+    assert len(out["sync_site_phase"]) == n
+    for value, phase in zip(out["sync_site_max"], out["sync_site_phase"]):
+        assert (phase is None and value == 0.0) or (isinstance(phase, float) and -np.pi < phase <= np.pi)
 
 
 @pytest.fixture(scope="module")

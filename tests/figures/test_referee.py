@@ -31,6 +31,7 @@ from spinsync.figures.fig1 import draw_fidelity, draw_figS1
 from spinsync.figures.fig2 import draw_fig2a, draw_fig2b, eq7_ridge, fig2b_network
 from spinsync.figures.fig3 import draw_fig3
 from spinsync.figures.style import paper_style
+from spinsync.figures.sync_spin1 import draw_arnold_spin1, draw_blockade_spin1, draw_pair_spin1
 from spinsync.measures.sync import two_qubit_flipflop
 from spinsync.theory.spin1 import SCHEME_NAMES, draw_spin1
 
@@ -54,6 +55,12 @@ def _draw(name: str, ds: xr.Dataset) -> Figure:
         curves = {str(k): {"correlation": ds.correlation.sel(case=k).values,
                            "infidelity": ds.infidelity.sel(case=k).values} for k in ds.case.values}
         return draw_spin1(ds.U.values, curves)
+    if name == "arnold_spin1":
+        return draw_arnold_spin1(ds)
+    if name == "blockade_spin1":
+        return draw_blockade_spin1(ds)
+    if name == "pair_spin1":
+        return draw_pair_spin1(ds)
     raise AssertionError(name)
 
 

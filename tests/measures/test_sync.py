@@ -77,8 +77,10 @@ def test_husimi_q_pair_normalized_and_factorizes_on_products() -> None:
 
 
 def test_husimi_rejects_wrong_shapes() -> None:
-    with pytest.raises(ModelError, match=r"\(4, 4\)"):
-        husimi_q(np.eye(4) / 4, 0.1, 0.2)
+    # A 4×4 matrix is a spin 3/2 for husimi_q now (tests/measures/test_sync_spins.py);
+    # what is not a site's density matrix is refused.
+    with pytest.raises(ModelError, match=r"\(4, 2\)"):
+        husimi_q(np.ones((4, 2)) / 4, 0.1, 0.2)
     with pytest.raises(ModelError, match=r"\(2, 2\)"):
         husimi_q_pair(np.eye(2) / 2, 0.1, 0.2, 0.3, 0.4)
 

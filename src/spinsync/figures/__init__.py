@@ -22,14 +22,19 @@ def _registry() -> dict[str, Maker]:
     from .fig2 import make_fig2a, make_fig2b
     from .fig3 import make_fig3
     from .spin1 import make_spin1
+    from .sync_spin1 import make_arnold_spin1, make_blockade_spin1, make_pair_spin1
 
     return {"fig1b": make_fig1b, "fig1c": make_fig1c, "figS1": make_figS1,
-            "fig2a": make_fig2a, "fig2b": make_fig2b, "fig3": make_fig3, "spin1": make_spin1}
+            "fig2a": make_fig2a, "fig2b": make_fig2b, "fig3": make_fig3, "spin1": make_spin1,
+            "arnold_spin1": make_arnold_spin1, "blockade_spin1": make_blockade_spin1,
+            "pair_spin1": make_pair_spin1}
 
 
 #: Figure names in the order ``all`` makes them (spin1: the supplement's S.M. IV, drawn
-#: by the theory package).
-FIGURES: tuple[str, ...] = ("fig1b", "fig1c", "figS1", "fig2a", "fig2b", "fig3", "spin1")
+#: by the theory package; arnold_spin1, blockade_spin1, pair_spin1: synchronization maps
+#: of spin-1 oscillators, docs/synchronization.md).
+FIGURES: tuple[str, ...] = ("fig1b", "fig1c", "figS1", "fig2a", "fig2b", "fig3", "spin1",
+                            "arnold_spin1", "blockade_spin1", "pair_spin1")
 
 
 def resolve_names(names: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ from ..measures import (
     spin_flipflop_matrix,
     spin_max_connected_correlation,
 )
-from ..measures.sync import sync_max_matrix, sync_total
+from ..measures.sync import site_sync, sync_max_matrix, sync_total
 from .analytic import product_state
 from .results import SteadyStateResult
 
@@ -25,7 +25,7 @@ __all__ = ["steady_summary", "SUMMARY_KEYS"]
 SUMMARY_KEYS = (
     "n", "kind", "dims", "method", "symmetry", "nogo", "residual", "magnetization",
     "coherence_re", "coherence_im", "flipflop_re", "flipflop_im", "sync_max", "sync_total",
-    "fidelity_product", "connected_max",
+    "sync_site_max", "sync_site_phase", "fidelity_product", "connected_max",
 )
 
 
@@ -52,8 +52,15 @@ def steady_summary(result: SteadyStateResult) -> dict[str, Any]:
           only without U(1) symmetry, e.g. with a drive);
         * ``flipflop_re``/``flipflop_im`` — N×N ⟨σ⁺_jσ⁻_k⟩ (spins: ⟨J⁺_jJ⁻_k⟩), diagonal
           ⟨σ⁺_jσ⁻_j⟩ (⟨J⁺_jJ⁻_j⟩);
-        * ``sync_max`` — N×N Sᵐᵃˣ_jk (zero diagonal) and ``sync_total`` — S_t, for qubits;
-          None for spins (not defined for them yet);
+        * ``sync_max`` — N×N Sᵐᵃˣ_jk = max_φ S_jk(φ) (zero diagonal) and ``sync_total`` —
+          S_t = Σ_{j<k} Sᵐᵃˣ_jk. Qubits: (π/16)|⟨σ⁺_jσ⁻_k⟩| (Eq. 6). Spins: the maximum of
+          the pair S-function of the relative phase with the paper's normalization (Q_jk
+          integrates to 1 over both spheres; S_jk = its relative-phase distribution − 1/(2π);
+          a spin ½ gives the qubit value; docs/synchronization.md);
+        * ``sync_site_max`` — per site max_φ S_j(φ) of the single-site S-function of Roulet
+          and Bruder (0 where S_j is flat, e.g. without a drive); ``sync_site_phase`` — the
+          locked phase argmax S_j in (−π, π] (the first of equal maxima), None where S_j is
+          flat;
         * ``fidelity_product`` — F(ρ_ss, ρ₀), None where ρ₀ is undefined (a site whose local
           Liouvillian has no unique steady state);
         * ``connected_max`` — the largest |⟨Aᵅ_jAᵝ_k⟩ − ⟨Aᵅ_j⟩⟨Aᵝ_k⟩| over pairs and
@@ -69,14 +76,18 @@ def steady_summary(result: SteadyStateResult) -> dict[str, Any]:
     if qubits:
         magnetization = magnetizations(state)
         ff = flipflop_matrix(state)
-        smax = sync_max_matrix(state)
-        sync: dict[str, Any] = {"sync_max": smax.tolist(), "sync_total": float(sync_total(smax))}
         connected = max_connected_correlation(state)
     else:
         magnetization = spin_expectations(state, "z")
         ff = spin_flipflop_matrix(state)
-        sync = {"sync_max": None, "sync_total": None}
         connected = spin_max_connected_correlation(state)
+    smax = sync_max_matrix(state)
+    sites = [site_sync(state, j) for j in range(network.n)]
+    sync: dict[str, Any] = {
+        "sync_max": smax.tolist(), "sync_total": float(sync_total(smax)),
+        "sync_site_max": [float(p.max) for p in sites],
+        "sync_site_phase": [None if p.phase is None else float(p.phase) for p in sites],
+    }
     rho0 = product_state(network)
     summary = {
         "n": network.n,
