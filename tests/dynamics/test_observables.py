@@ -53,6 +53,12 @@ def test_operator_observables_equal_dense_traces(name: str, initial: str) -> Non
         assert abs(res.observables["ghz"][0] - 0.5) < 1e-14
 
 
+def test_factors_on_one_site_multiply_left_to_right() -> None:
+    space = Space((2, 2))
+    xy = site_operator("x0 y0", space).toarray()  # σˣσʸ = iσᶻ
+    np.testing.assert_allclose(xy, 1j * site_operator("z0", space).toarray(), atol=0)
+
+
 def test_spin_specs_use_the_spin_operators() -> None:
     case = ALL_CASES["spin1-gd-xxz-n3"]
     net = network(case)

@@ -59,10 +59,25 @@ def test_evolve_with_taylor_equals_dop853(name: str, initial: str) -> None:
     net = network(ALL_CASES[name])
     rho0 = ghz_state(net.dims) if initial == "ghz" else haar_random_pure(net.dims, seed=4)
     times = np.linspace(0, 2, 9)
-    a = ss.evolve(net, rho0, times, method=ss.Taylor(rtol=1e-11, atol=1e-14), store_states=True)
-    b = ss.evolve(net, rho0, times, method=ss.Dop853(rtol=1e-11, atol=1e-14), store_states=True)
+    # Different integrators on different operator forms (matrix-free: the compiled kernels
+    # on the whole space, the block operator on symmetry sectors; sparse: the reference).
+    a = ss.evolve(net, rho0, times, method=ss.Taylor(rtol=1e-11, atol=1e-14, operator="matrix-free"),
+                  store_states=True)
+    b = ss.evolve(net, rho0, times, method=ss.Dop853(rtol=1e-11, atol=1e-14, operator="sparse"),
+                  store_states=True)
     assert a.info["integrator"] == "taylor" and b.info["integrator"] == "DOP853"
+    assert a.info["method"] == "matrix-free" and b.info["method"] == "sparse"
     # Both hold ~1e-11 per step; their states agree to ~1e-10 after ≲ 100 steps.
     for x, y in zip(a.states, b.states):
         np.testing.assert_allclose(x.to_dense(), y.to_dense(), rtol=0, atol=1e-9)
     np.testing.assert_allclose(a.trace, 1.0, atol=1e-12)
+
+
+def test_auto_evolves_the_whole_space_with_the_compiled_kernels_from_d_64() -> None:
+    rng = np.random.default_rng(6)
+    net = ss.Network(rng.uniform(0.2, 2, 6), rng.uniform(0.2, 2, 6), drive=rng.uniform(0.2, 1, 6),
+                     bonds=[(j, j + 1, 1.0, 1.0, 0.5) for j in range(5)])
+    res = ss.evolve(net, haar_random_pure(6, seed=1), [0.0, 0.5])
+    assert res.info["symmetry"] == "none" and res.info["method"] == "matrix-free"
+    small = ss.evolve(network(ALL_CASES["combined-none-n5"]), haar_random_pure(5, seed=1), [0.0, 0.5])
+    assert small.info["method"] == "sparse"  # D = 32: below TENSOR_MIN_DIM

@@ -56,6 +56,8 @@ def test_auto_refuses_an_option_no_candidate_takes() -> None:
 def test_an_explicit_method_refuses_options_it_does_not_take() -> None:
     with pytest.raises(ModelError, match=r"method 'direct' does not take tol \(it takes no options\)"):
         ss.steady_state(_small(), "direct", tol=1e-8)
+    with pytest.raises(ModelError, match=r"^tol = -1: must be a number in \(0, 1\)"):
+        ss.steady_state(_small(), "gmres", tol=-1)  # keywords are checked like the object
 
 
 def test_objects_and_strings_are_the_same_call() -> None:

@@ -64,7 +64,7 @@ def site_operator(spec: str, space: Space, convention: str = "qubits") -> sp.csr
         if not 0 <= site < space.n:
             raise ModelError(f"observable {spec!r}: site {site} out of range [0, {space.n - 1}]")
         local = _local(letter, space.dims[site], pauli)
-        factors[site] = local @ factors[site] if site in factors else local
+        factors[site] = factors[site] @ local if site in factors else local  # left to right
     out = sp.identity(1, dtype=complex, format="csr")
     for j, d in enumerate(space.dims):
         out = sp.kron(out, sp.csr_matrix(factors[j]) if j in factors else sp.identity(d), format="csr")
