@@ -24,8 +24,9 @@ the whole space — no symmetry — the compiled kernels of :mod:`spinsync.liouv
 ``auto`` picks the compiled kernels for the whole space from D = :data:`TENSOR_MIN_DIM`, and
 otherwise sparse while its estimated memory stays under :data:`SPARSE_MEMORY_LIMIT`.
 The integrator is DOP853 by default or the Taylor propagator of
-:mod:`spinsync.dynamics.taylor` (``method=Taylor(...)``, :mod:`spinsync.dynamics.options`). Complex sectors are integrated as interleaved real vectors
-(zero-copy views), so every Runge–Kutta combination is a real BLAS call.
+:mod:`spinsync.dynamics.taylor` (``method=Taylor(...)``, :mod:`spinsync.dynamics.options`).
+Complex sectors are integrated as interleaved real vectors (zero-copy views), so every
+Runge–Kutta combination is a real BLAS call.
 
 Accuracy: DOP853 holds each real component's local error below atol + rtol·|y|; the
 error of ρ(t) grows at most linearly with the number of steps. Against QuTiP at

@@ -67,7 +67,8 @@ def site_operator(spec: str, space: Space, convention: str = "qubits") -> sp.csr
         factors[site] = factors[site] @ local if site in factors else local  # left to right
     out = sp.identity(1, dtype=complex, format="csr")
     for j, d in enumerate(space.dims):
-        out = sp.kron(out, sp.csr_matrix(factors[j]) if j in factors else sp.identity(d), format="csr")
+        local = sp.csr_matrix(factors[j]) if j in factors else sp.identity(d)
+        out = sp.kron(out, local, format="csr")
     return out
 
 
@@ -118,7 +119,8 @@ class MatrixExpectations(ProductExpectations):
         for i, mat in enumerate(matrices):
             coo = sp.coo_matrix(mat)
             keep = coo.data != 0
-            bra, ket, w = coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64), coo.data[keep]
+            bra, ket = coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64)
+            w = coo.data[keep]
             bk, bb = basis.block_of[ket], basis.block_of[bra]
             pk, pb = basis.position[ket], basis.position[bra]
             direct = where[bk, bb] >= 0

@@ -1,4 +1,4 @@
-"""Typed options of :func:`~spinsync.dynamics.evolve`: the integrator, its tolerances, the operator form.
+"""Typed options of :func:`~spinsync.dynamics.evolve`: integrator, tolerances, operator form.
 
 ``evolve(net, rho0, t, method=Taylor(rtol=1e-9))`` and ``evolve(net, rho0, t, method="sparse",
 rtol=1e-9)`` are both accepted: a string names the operator form (``"auto"``, ``"sparse"``,

@@ -82,7 +82,8 @@ def _qutip() -> Any:
     try:
         import qutip
     except ImportError as exc:  # pragma: no cover - qutip is a test dependency
-        raise ImportError("spinsync.interop.qutip needs QuTiP: pip install 'spinsync[qutip]'") from exc
+        raise ImportError("spinsync.interop.qutip needs QuTiP: "
+                          "pip install 'spinsync[qutip]'") from exc
     return qutip
 
 
@@ -180,7 +181,8 @@ def oscillator_factors(mat: sp.csr_matrix, space: Space) -> list[int]:
     """Sites whose single-factor part of ``mat`` carries the Fock band of destroy/create."""
     out = []
     for j, local in enumerate(_single_factor_parts(mat, space)):
-        if local.shape[0] >= 3 and (_is_fock_band(np.diag(local, 1)) or _is_fock_band(np.diag(local, -1))):
+        bands = (np.diag(local, 1), np.diag(local, -1))
+        if local.shape[0] >= 3 and any(_is_fock_band(b) for b in bands):
             out.append(j)
     return out
 
@@ -201,7 +203,7 @@ def _drop_rounding(mat: sp.csr_matrix) -> tuple[sp.csr_matrix, int, float]:
 
 
 def terms_from_qutip(H: Any, c_ops: Any = None) -> Any:
-    """Compiled :class:`~spinsync.operators.Terms` of QuTiP operators (checks in the module docstring).
+    """Compiled :class:`~spinsync.operators.Terms` of QuTiP operators (checks: module docstring).
 
     Returns
     -------
@@ -447,7 +449,8 @@ def _mesolve_method(options: Any) -> tuple[Any, bool | None, bool]:
                   max_step=float(opts.get("max_step") or np.inf),
                   operator=opts.get("operator", "auto"))
     if integrator == "taylor":
-        method: EvolveOptions = Taylor(**common, **({"degree": opts["degree"]} if "degree" in opts else {}))
+        degree = {"degree": opts["degree"]} if "degree" in opts else {}
+        method: EvolveOptions = Taylor(**common, **degree)
     else:
         if "degree" in opts:
             raise ModelError("mesolve option degree: only the 'taylor' integrator has a degree")

@@ -36,7 +36,8 @@ def set_threads(threads: int | None) -> Iterator[None]:
 
 
 @nb.njit(parallel=True, fastmath=_FLAGS, cache=True)
-def rows_pass(y, out, g, diagonal, kp, ki, kv, stride, dim, delta, weight, pairs):  # pragma: no cover
+def rows_pass(y, out, g, diagonal, kp, ki, kv, stride, dim, delta, weight,
+              pairs):  # pragma: no cover
     """out = −½(g_r + g_c)Y + Σ_k (v_k v_kᵀ)⊙Y + K_I,off Y + Y K_I,offᵀ + local jumps."""
     d = y.shape[0]
     has_ki = kp[d] > 0

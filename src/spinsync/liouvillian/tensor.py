@@ -80,7 +80,8 @@ def single_factor(matrix: sp.spmatrix, space: Space) -> tuple[int, NDArray[np.co
     """
     coo = sp.coo_matrix(matrix)
     keep = coo.data != 0
-    rows, cols, vals = coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64), coo.data[keep]
+    rows, cols = coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64)
+    vals = coo.data[keep]
     if not vals.size:
         return None
     dr, dc = space.digits(rows), space.digits(cols)
