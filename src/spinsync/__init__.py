@@ -33,6 +33,11 @@ _EXPORTS: dict[str, str] = {
     # states and solvers
     "BlockState": "states", "ProductState": "states", "steady_state": "steady",
     "SteadyStateResult": "steady", "evolve": "dynamics", "EvolutionResult": "dynamics",
+    # typed solver options
+    "Gmres": "steady.options", "Direct": "steady.options", "Analytic": "steady.options",
+    "Dop853": "dynamics.options", "Taylor": "dynamics.options",
+    # QuTiP in, QuTiP out (QuTiP itself is imported only when these are called)
+    "steadystate": "interop.qutip", "mesolve": "interop.qutip", "to_qutip": "interop.qutip",
     # no-go theorem
     "product_state": "steady", "nogo_conditions_hold": "steady",
     "product_state_is_steady": "steady", "product_residual": "steady",
@@ -81,6 +86,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # the eager imports, for type checkers and IDEs
     from .dynamics import EvolutionResult, evolve
+    from .dynamics.options import Dop853, Taylor
+    from .interop.qutip import mesolve, steadystate, to_qutip
     from .io import load_model
     from .measures import (
         bloch_vectors, coherent_state, connected_correlation, correlation_sums, fidelity,
@@ -99,3 +106,4 @@ if TYPE_CHECKING:  # the eager imports, for type checkers and IDEs
         SteadyStateResult, nogo_conditions_hold, product_residual, product_residual_terms,
         product_state, product_state_is_steady, steady_state,
     )
+    from .steady.options import Analytic, Direct, Gmres

@@ -12,14 +12,16 @@ from ..states import BlockState, ProductState
 __all__ = ["as_state", "STATE_TYPES"]
 
 #: What every measure accepts as a state.
-STATE_TYPES = "a BlockState, a ProductState, a steady-state result, or a dense or sparse density matrix"
+STATE_TYPES = ("a BlockState, a ProductState, a steady-state result, a dense or sparse density "
+               "matrix, or a qutip.Qobj")
 
 
 def as_state(obj: Any, what: str = "state") -> BlockState | ProductState:
     """``obj`` as a :class:`BlockState` or :class:`ProductState`.
 
-    Dense or sparse D×D arrays (qubits: D = 2ᴺ) become block states after shape and
-    finiteness checks; a :class:`~spinsync.steady.SteadyStateResult` gives its state.
+    Dense or sparse D×D arrays (qubits: D = 2ᴺ) and ``qutip.Qobj`` density matrices or kets
+    (any spin dims) become block states after shape and finiteness checks; a
+    :class:`~spinsync.steady.SteadyStateResult` gives its state.
 
     Raises
     ------
@@ -32,7 +34,9 @@ def as_state(obj: Any, what: str = "state") -> BlockState | ProductState:
     state = getattr(obj, "state", None)
     if isinstance(state, (BlockState, ProductState)):
         return state
-    if isinstance(obj, np.ndarray) or sp.issparse(obj):
+    from ..interop import is_qobj
+
+    if isinstance(obj, np.ndarray) or sp.issparse(obj) or is_qobj(obj):
         from ..states import as_block_state
 
         return as_block_state(obj)

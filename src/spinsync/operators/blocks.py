@@ -116,9 +116,14 @@ def product_map(
     return tb, src, basis.position[tgt_states], weight[src]
 
 
-def _combine(maps: list[tuple[NDArray, NDArray, NDArray]], n_t: int, n_b: int) -> tuple[Any, ...]:
-    """Monomial (src, dst, weights) if the summed maps stay monomial, else a CSR matrix."""
-    if len(maps) == 1:
+def _combine(maps: list[tuple[NDArray, NDArray, NDArray]], n_t: int, n_b: int,
+             single_is_monomial: bool = True) -> tuple[Any, ...]:
+    """Monomial (src, dst, weights) if the summed maps stay monomial, else a CSR matrix.
+
+    One map of a homogeneous product is monomial by construction; one map of an operator
+    given as a matrix (``single_is_monomial=False``) is checked like a sum.
+    """
+    if len(maps) == 1 and single_is_monomial:
         return maps[0]
     src = np.concatenate([m[0] for m in maps])
     dst = np.concatenate([m[1] for m in maps])
@@ -221,7 +226,7 @@ class BlockOperators:
                 target, maps = self._maps(jump.operator, block)
                 if target is None:
                     continue
-                m = _combine(maps, sizes[target], sizes[block])
+                m = _combine(maps, sizes[target], sizes[block], jump.operator.matrix is None)
                 if len(m) == 1:
                     items.append(JumpBlock(jump.label, block, target, matrix=m[0]))
                 else:

@@ -231,11 +231,23 @@ def as_block_state(state: object, basis: BlockBasis | None = None) -> BlockState
     """Convert a density matrix in any supported form to a :class:`BlockState` over ``basis``.
 
     Accepts a dense ``(D, D)`` array, a SciPy sparse matrix, a :class:`BlockState`
-    (over any basis: entries are moved, never densified) or a :class:`ProductState`
+    (over any basis: entries are moved, never densified), a :class:`ProductState`
     (block form when its factors respect the blocks, else densified with its memory
-    checked). ``basis`` defaults to the magnetization blocks of qubits. Only the shape and
-    finiteness are checked here; :func:`validate_state` checks the physics.
+    checked) or a ``qutip.Qobj`` density matrix or ket (its dims must be the basis's local
+    dimensions). ``basis`` defaults to the magnetization blocks of qubits (of the Qobj's
+    dims for a Qobj). Only the shape and finiteness are checked here; :func:`validate_state`
+    checks the physics.
     """
+    from ..interop import is_qobj
+
+    if is_qobj(state):  # QuTiP is imported only when a Qobj is passed
+        from ..interop.qutip import qobj_density
+
+        mat, space = qobj_density(state, "density matrix")
+        if basis is not None and space.dims != basis.dims:
+            raise ModelError(f"density matrix: Qobj dims {state.dims}, the model's local "
+                             f"dimensions are {list(basis.dims)}")
+        return as_block_state(mat, _default_basis(space, basis))
     if isinstance(state, BlockState):
         n = state.basis.space
         if basis is not None and basis is state.basis:

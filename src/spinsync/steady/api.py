@@ -26,6 +26,7 @@ from .analytic import nogo_conditions_hold, product_residual, product_state, pro
 from .checks import check_state, checked
 from .direct import solve_direct
 from .gmres import solve_gmres
+from .options import SteadyOptions, options_for_choice, resolve_options
 from .plan import make_plan, terms_of
 from .results import SteadyStateResult
 from .uniqueness import certified_unique, check_uniqueness
@@ -58,7 +59,7 @@ def register_method(name: str) -> Callable[[Solver], Solver]:
 DIRECT_MAX_DIM = 1000
 
 
-def steady_state(model: Any, method: str = "auto", *, symmetry: str = "auto",
+def steady_state(model: Any, method: str | SteadyOptions = "auto", *, symmetry: str = "auto",
                  **options: object) -> SteadyStateResult:
     """The unique steady state of ``model``.
 
@@ -68,14 +69,17 @@ def steady_state(model: Any, method: str = "auto", *, symmetry: str = "auto",
         A :class:`~spinsync.model.Network` (or compiled :class:`~spinsync.operators.Terms`).
     method
         ``"auto"`` (default), ``"analytic"``, ``"direct"``, ``"gmres"`` or another
-        registered method (see :data:`METHODS`).
+        registered method (see :data:`METHODS`), or an options object that names one
+        (:mod:`spinsync.steady.options`: ``Gmres(tol=1e-12)``, ``Direct()``, ``Analytic()``).
     symmetry
         ``"auto"`` (the symmetry detected from the terms: ``"u1"``, ``"parity"`` or
         ``"none"``) or a weaker one to force a larger sector (e.g. ``"none"``: the full
         space, for cross-checks).
     **options
         Passed to the method (``tol``, ``maxiter``, ``restart``, ``callback``, ``backend``
-        for ``gmres``).
+        for ``gmres``), checked by its options object. With ``auto`` they go to the method
+        it chooses when that one takes them (``info["unused_options"]`` lists the others);
+        only an option no candidate takes is refused.
 
     Returns
     -------
@@ -94,19 +98,26 @@ def steady_state(model: Any, method: str = "auto", *, symmetry: str = "auto",
     NumericalError
         When the result fails its checks, or a second zero mode is found.
     """
+    method, options = resolve_options(method, options)  # typed options (steady/options.py)
     public = [name for name in METHODS if not name.startswith("_")]
     if method != "auto" and method not in public:
         raise ModelError(f"method = {method!r}: expected auto or one of {', '.join(public)}")
     terms = terms_of(model)
     check_uniqueness(terms)
     plan = make_plan(model, symmetry)
+    unused: list[str] = []
     if method == "auto":
         method = _choose(model, plan, symmetry)
+        options, unused = options_for_choice(method, options)
     solver = METHODS[method]
     _check_options(method, solver, options)
     if "plan" in inspect.signature(solver).parameters:
-        return checked(solver(model, plan=plan, **options))
-    return checked(solver(model, **options))
+        result = checked(solver(model, plan=plan, **options))
+    else:
+        result = checked(solver(model, **options))
+    if unused:
+        result.info["unused_options"] = unused
+    return result
 
 
 def choose_method(model: Any, symmetry: str = "auto") -> str:
