@@ -8,7 +8,11 @@
 2. ``direct``: sparse LU on the steady sector of the symmetry the terms keep (U(1): pairs of
    equal down count; parity; none: the whole space) when the sector has at most
    :data:`DIRECT_MAX_DIM` entries;
-3. ``gmres``: matrix-free preconditioned GMRES otherwise.
+3. ``gmres``: matrix-free preconditioned GMRES otherwise — unless the network has groups
+   of interchangeable qubits and the sector is beyond the exact engine's reach
+   (N ≥ 14), where ``permutation`` (exact, Dicke representation) is used.
+
+``cumulant`` (approximate: mean field or pair cumulants) is never chosen by ``auto``.
 
 Before any work: the model is refused when a site can certainly not reach a unique steady
 state (:mod:`spinsync.steady.uniqueness`), and each method's memory is estimated from the
@@ -26,6 +30,7 @@ from .analytic import nogo_conditions_hold, product_residual, product_state, pro
 from .checks import check_state, checked
 from .direct import solve_direct
 from .gmres import solve_gmres
+from .permutation import prefer_permutation, solve_permutation
 from .plan import make_plan, terms_of
 from .results import SteadyStateResult
 from .uniqueness import check_uniqueness
@@ -67,8 +72,9 @@ def steady_state(model: Any, method: str = "auto", *, symmetry: str = "auto",
     model
         A :class:`~spinsync.model.Network` (or compiled :class:`~spinsync.operators.Terms`).
     method
-        ``"auto"`` (default), ``"analytic"``, ``"direct"``, ``"gmres"`` or another
-        registered method (see :data:`METHODS`).
+        ``"auto"`` (default), ``"analytic"``, ``"direct"``, ``"gmres"``,
+        ``"permutation"`` (exact, groups of identical qubits) or another registered method
+        (see :data:`METHODS`).
     symmetry
         ``"auto"`` (the symmetry detected from the terms: ``"u1"``, ``"parity"`` or
         ``"none"``) or a weaker one to force a larger sector (e.g. ``"none"``: the full
@@ -118,13 +124,16 @@ def choose_method(model: Any, symmetry: str = "auto") -> str:
 def _choose(model: Any, plan: Any, symmetry: str) -> str:
     if symmetry in ("auto", None) and product_state_is_steady(model):
         return "analytic"
-    return "direct" if plan.sector_dim <= DIRECT_MAX_DIM else "gmres"
+    if plan.sector_dim <= DIRECT_MAX_DIM:
+        return "direct"
+    return "permutation" if prefer_permutation(model, plan) else "gmres"
 
 
 _OPTIONS = {
     "analytic": set(),
     "direct": set(),
     "gmres": {"tol", "maxiter", "restart", "callback", "backend"},
+    "permutation": set(),
 }
 
 
@@ -164,3 +173,4 @@ def solve_analytic(model: Any) -> SteadyStateResult:
 
 register_method("direct")(solve_direct)
 register_method("gmres")(solve_gmres)
+register_method("permutation")(solve_permutation)
