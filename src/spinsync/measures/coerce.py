@@ -8,15 +8,20 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..states import BlockState, ProductState
+from ..states.permutation import PermutationState
 
-__all__ = ["as_state", "STATE_TYPES"]
+__all__ = ["as_state", "STATE_TYPES", "STATE_CLASSES"]
 
 #: What every measure accepts as a state.
-STATE_TYPES = "a BlockState, a ProductState, a steady-state result, or a dense or sparse density matrix"
+STATE_TYPES = ("a BlockState, a ProductState, a PermutationState, a steady-state result, or a "
+               "dense or sparse density matrix")
+
+#: The state classes the measures read directly (all give ``reduced(sites)``).
+STATE_CLASSES = (BlockState, ProductState, PermutationState)
 
 
-def as_state(obj: Any, what: str = "state") -> BlockState | ProductState:
-    """``obj`` as a :class:`BlockState` or :class:`ProductState`.
+def as_state(obj: Any, what: str = "state") -> BlockState | ProductState | PermutationState:
+    """``obj`` as one of :data:`STATE_CLASSES`.
 
     Dense or sparse D×D arrays (qubits: D = 2ᴺ) become block states after shape and
     finiteness checks; a :class:`~spinsync.steady.SteadyStateResult` gives its state.
@@ -27,10 +32,10 @@ def as_state(obj: Any, what: str = "state") -> BlockState | ProductState:
         For anything else (an Sᵐᵃˣ matrix passed where a state belongs is caught by the
         measure that takes both).
     """
-    if isinstance(obj, (BlockState, ProductState)):
+    if isinstance(obj, STATE_CLASSES):
         return obj
     state = getattr(obj, "state", None)
-    if isinstance(state, (BlockState, ProductState)):
+    if isinstance(state, STATE_CLASSES):
         return state
     if isinstance(obj, np.ndarray) or sp.issparse(obj):
         from ..states import as_block_state

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from ..errors import ModelError
 from .dicke import DickeSpace
 
-__all__ = ["PartSpace", "sector_size", "charge_counts"]
+__all__ = ["PartSpace", "sector_size", "charge_sizes", "charge_counts"]
 
 _SYMMETRIES = ("u1", "parity", "none")
 
@@ -45,6 +45,11 @@ def charge_counts(m: int) -> dict[int, int]:
 
 def sector_size(sizes: Sequence[int], symmetry: str) -> int:
     """Entries of the steady sector for parts of ``sizes`` qubits (exact, nothing built)."""
+    return sum(charge_sizes(sizes, symmetry))
+
+
+def charge_sizes(sizes: Sequence[int], symmetry: str) -> list[int]:
+    """Entries of each total charge in the steady sector (increasing charge; exact)."""
     if symmetry not in _SYMMETRIES:
         raise ModelError(f"symmetry = {symmetry!r}: expected one of {', '.join(_SYMMETRIES)}")
     total = {0: 1}
@@ -56,10 +61,9 @@ def sector_size(sizes: Sequence[int], symmetry: str) -> int:
                 nxt[q1 + q2] = nxt.get(q1 + q2, 0) + c1 * c2
         total = nxt
     if symmetry == "u1":
-        return total.get(0, 0)
-    if symmetry == "parity":
-        return sum(c for q, c in total.items() if q % 2 == 0)
-    return sum(total.values())
+        return [total.get(0, 0)]
+    keep = sorted(q for q in total if symmetry == "none" or q % 2 == 0)
+    return [total[q] for q in keep]
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,6 +135,10 @@ class PartSpace:
     def diagonal(self) -> NDArray[np.bool_]:
         """Rows whose ket equals their bra in every part (they carry the trace)."""
         return np.all(self.part_field("a") == self.part_field("c"), axis=1)
+
+    def charge(self) -> NDArray[np.int64]:
+        """Total charge Σ_p (c_p − a_p) of every row."""
+        return sum(sp.entry_down_shift()[self.entries[:, p]] for p, sp in enumerate(self.spaces))
 
     def trace_vector(self) -> NDArray[np.float64]:
         """t with tᵀx = Tr ρ = Σ_b Tr X_b."""

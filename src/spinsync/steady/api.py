@@ -133,7 +133,7 @@ _OPTIONS = {
     "analytic": set(),
     "direct": set(),
     "gmres": {"tol", "maxiter", "restart", "callback", "backend"},
-    "permutation": set(),
+    "permutation": {"tol", "maxiter"},
 }
 
 
