@@ -8,19 +8,20 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..states import BlockState, ProductState
+from ..states.moments import MomentState
 from ..states.permutation import PermutationState
 
 __all__ = ["as_state", "STATE_TYPES", "STATE_CLASSES"]
 
 #: What every measure accepts as a state.
-STATE_TYPES = ("a BlockState, a ProductState, a PermutationState, a steady-state result, or a "
-               "dense or sparse density matrix")
+STATE_TYPES = ("a BlockState, a ProductState, a PermutationState, a MomentState, a steady-state "
+               "result, or a dense or sparse density matrix")
 
 #: The state classes the measures read directly (all give ``reduced(sites)``).
-STATE_CLASSES = (BlockState, ProductState, PermutationState)
+STATE_CLASSES = (BlockState, ProductState, PermutationState, MomentState)
 
 
-def as_state(obj: Any, what: str = "state") -> BlockState | ProductState | PermutationState:
+def as_state(obj: Any, what: str = "state") -> BlockState | ProductState | PermutationState | MomentState:
     """``obj`` as one of :data:`STATE_CLASSES`.
 
     Dense or sparse D×D arrays (qubits: D = 2ᴺ) become block states after shape and

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from ..errors import ModelError
 from ..operators.basis import BlockBasis
 from ..states import BlockLayout, BlockState, ProductState
+from ..states.moments import MomentState
 from ..states.permutation import DENSE_MAX_SITES, PermutationState
 from .coerce import as_state
 
@@ -113,6 +114,10 @@ def fidelity(rho: Any, sigma: Any) -> float:
     a dense array is compared as a dense matrix.
     """
     a, b = as_state(rho, "rho"), as_state(sigma, "sigma")
+    for s in (a, b):
+        if isinstance(s, MomentState):
+            raise ModelError("fidelity needs full density matrices; a cumulant result keeps only "
+                             "⟨σ⟩ and pair correlations (use the pair measures, or an exact method)")
     if isinstance(b, PermutationState) and not isinstance(a, PermutationState):
         a, b = b, a
     if a.dims != b.dims:

@@ -30,6 +30,7 @@ from .analytic import nogo_conditions_hold, product_residual, product_state, pro
 from .checks import check_state, checked
 from .direct import solve_direct
 from .gmres import solve_gmres
+from .cumulant import solve_cumulant
 from .permutation import prefer_permutation, solve_permutation
 from .plan import make_plan, terms_of
 from .results import SteadyStateResult
@@ -73,21 +74,24 @@ def steady_state(model: Any, method: str = "auto", *, symmetry: str = "auto",
         A :class:`~spinsync.model.Network` (or compiled :class:`~spinsync.operators.Terms`).
     method
         ``"auto"`` (default), ``"analytic"``, ``"direct"``, ``"gmres"``,
-        ``"permutation"`` (exact, groups of identical qubits) or another registered method
-        (see :data:`METHODS`).
+        ``"permutation"`` (exact, groups of identical qubits), ``"cumulant"`` (approximate:
+        mean field or pair cumulants; ``result.approximate`` is True) or another registered
+        method (see :data:`METHODS`).
     symmetry
         ``"auto"`` (the symmetry detected from the terms: ``"u1"``, ``"parity"`` or
         ``"none"``) or a weaker one to force a larger sector (e.g. ``"none"``: the full
         space, for cross-checks).
     **options
         Passed to the method (``tol``, ``maxiter``, ``restart``, ``callback``, ``backend``
-        for ``gmres``).
+        for ``gmres``; ``tol``, ``maxiter`` for ``permutation``; ``order``, ``tol``,
+        ``max_steps``, ``restart`` for ``cumulant``).
 
     Returns
     -------
     SteadyStateResult
-        Checked for trace 1, Hermiticity and positivity within ``CHECK_TOLERANCE``;
-        ``result.symmetry`` says which symmetry the solve used.
+        Checked for trace 1, Hermiticity and positivity within ``CHECK_TOLERANCE``
+        (approximate results report their checks instead); ``result.symmetry`` says which
+        symmetry the solve used.
 
     Raises
     ------
@@ -134,6 +138,7 @@ _OPTIONS = {
     "direct": set(),
     "gmres": {"tol", "maxiter", "restart", "callback", "backend"},
     "permutation": {"tol", "maxiter"},
+    "cumulant": {"order", "tol", "max_steps", "restart"},
 }
 
 
@@ -174,3 +179,4 @@ def solve_analytic(model: Any) -> SteadyStateResult:
 register_method("direct")(solve_direct)
 register_method("gmres")(solve_gmres)
 register_method("permutation")(solve_permutation)
+register_method("cumulant")(solve_cumulant)
