@@ -25,7 +25,7 @@ from tests.oracles import OPS, SX, SY, SZ, embed, qutip_steady
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"
-KEYS = {"n", "method", "nogo", "residual", "magnetization", "flipflop_re", "flipflop_im",
+KEYS = {"n", "method", "approximate", "nogo", "residual", "magnetization", "flipflop_re", "flipflop_im",
         "sync_max", "sync_total", "fidelity_product", "connected_max"}
 
 

@@ -13,6 +13,7 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import ModelError
 from ..measures import fidelity, flipflop_matrix, magnetizations
 from ..steady import product_state
 from ..steady import steady_state
@@ -39,8 +40,10 @@ def solve_points(params: PointParams, solver: str = "batch", xxz: bool | None = 
     """Observables of every point (keys: :data:`~spinsync.sweeps.batch.RESULT_KEYS`).
 
     ``solver = "batch"`` uses the stacked dense solve; any other value is passed to
-    :func:`~spinsync.steady.steady_state` point by point (``auto`` included), which
-    also raises its :class:`~spinsync.errors.NumericalError` if a state fails its checks.
+    :func:`~spinsync.steady.steady_state` point by point (``auto``, ``permutation`` and
+    ``cumulant`` included), which also raises its :class:`~spinsync.errors.NumericalError`
+    if a state fails its checks. ``fidelity`` is NaN where the result cannot give it
+    (``cumulant``).
     """
     if solver == "batch":
         return batch_steady(params, xxz)
@@ -55,7 +58,7 @@ def solve_points(params: PointParams, solver: str = "batch", xxz: bool | None = 
         ff = flipflop_matrix(result.state)
         out["flipflop"].append(ff[rows, cols])
         out["magnetization"].append(magnetizations(result.state))
-        out["fidelity"].append(fidelity(result.state, product_state(network)))
+        out["fidelity"].append(_fidelity_or_nan(result, network))
         out["residual"].append(result.residual)
         out["min_eigenvalue"].append(result.checks.min_eigenvalue)
         out["method"].append(result.method)
@@ -67,6 +70,15 @@ def solve_points(params: PointParams, solver: str = "batch", xxz: bool | None = 
         "min_eigenvalue": np.asarray(out["min_eigenvalue"], dtype=float),
         "method": np.asarray(out["method"], dtype=str),
     }
+
+
+def _fidelity_or_nan(result, network) -> float:
+    """F(ρ_ss, ρ₀), or NaN where the result's representation does not determine it (a
+    cumulant result keeps only moments; a driven permutation state beyond N = 12)."""
+    try:
+        return float(fidelity(result.state, product_state(network)))
+    except ModelError:
+        return float("nan")
 
 
 def solve_chunk(task: ChunkTask) -> tuple[int, dict[str, NDArray], float]:
