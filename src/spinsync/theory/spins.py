@@ -36,6 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ModelError
 from ..measures import fidelity
+from ..states import BlockState
 from ..model import site_vector as _site_vector, validate_bonds as _validate_bonds
 
 
@@ -291,7 +292,10 @@ class SpinNetwork:
 
     def fidelity_to_product(self, rho: Matrix) -> float:
         """Uhlmann fidelity F(ρ, ρ₀) ∈ [0, 1] (not squared)."""
-        return float(fidelity(np.asarray(rho), self.product_state()))
+        # Dense matrices of spins: their local dimensions are given, not inferred from 2ᴺ.
+        dims = (int(round(2 * self.s + 1)),) * self.n
+        return float(fidelity(BlockState.from_dense(np.asarray(rho), dims=dims),
+                              BlockState.from_dense(self.product_state(), dims=dims)))
 
 
 # ------------------------------------------------------------------ information measures
