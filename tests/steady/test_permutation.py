@@ -15,7 +15,7 @@ from tests.oracles import piqs_steady
 # Against the exact sector solve: both are LU solves of well-conditioned systems with O(1)
 # rates; they agree to ~1e-15, and the issue asks for 1e-10.
 DIRECT_ATOL = 1e-10
-# qutip.piqs keeps its coefficients in single precision (FIELD.md): its steady states are
+# qutip.piqs keeps its coefficients in single precision (its Cython core): its steady states are
 # accurate to ~1e-8 here (measured 1.0e-8–1.5e-8 at N = 10–30); the issue asks for ~1e-6.
 PIQS_ATOL = 1e-6
 # Our residual ‖𝓛x‖/‖x‖: the LU path reaches 1e-14; the issue asks for 1e-12.

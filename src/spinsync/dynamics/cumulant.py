@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp
 
 from ..errors import ModelError, NumericalError
-from ..liouvillian.cumulant import MomentEquations
+from ..liouvillian.cumulant import PAULI_BASIS, MomentEquations
 from ..resources import check_memory
 from ..states import ProductState
 from ..states.moments import Domain, MomentState
@@ -89,8 +89,7 @@ def _initial_moments(eq: MomentEquations, initial: Any) -> NDArray:
     if isinstance(initial, ProductState):
         if initial.n != n or any(d != 2 for d in initial.dims):
             raise ModelError(f"initial product state of dims {initial.dims} for {n} qubits")
-        pauli = np.stack([np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]),
-                          np.diag([1.0, -1.0])])
+        pauli = PAULI_BASIS[1:]  # σˣ, σʸ, σᶻ
         bloch = np.real(np.einsum("nab,mba->nm", np.stack(initial.local), pauli))
     else:
         bloch = np.asarray(initial, dtype=float)

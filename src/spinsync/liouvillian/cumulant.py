@@ -94,11 +94,6 @@ class Coupling:
     def from_weights(cls, w: NDArray) -> "Coupling":
         return cls("weights", w.size, weights=np.asarray(w))
 
-    @property
-    def is_symmetric(self) -> bool:
-        return self.kind in ("uniform",) or (self.kind == "dense" and np.array_equal(self.matrix, self.matrix.T)) \
-            or (self.kind == "sparse" and (abs(self.matrix - self.matrix.T)).nnz == 0)
-
     def matmul(self, x: NDArray) -> NDArray:
         """(W x) for x of shape (N,) or (N, M)."""
         if self.kind == "uniform":
@@ -167,9 +162,6 @@ class _Padded:
         a, b = key
         self.array[a - 1, b - 1] = value
 
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return (4, 4) + self.array.shape[2:]
 
 
 @dataclass(frozen=True, eq=False)
@@ -293,10 +285,9 @@ class MomentEquations:
         return 3 * self.n + (9 * self.n_pairs if self.order == 2 else 0)
 
     def memory_estimate(self) -> float:
-        """Peak bytes of one evaluation: ~14 arrays of (4, 4, N, N) or (3, 3, N, N) doubles at
-        order 2 (the moments, the flows' accumulators and temporaries); O(N) at order 1
-        except the dense couplings."""
-        dense = sum(1 for f in self.flows if f.coupling.kind == "dense") and self.n_couplings
+        """Peak bytes of one evaluation: ~14 arrays of 16N² doubles at order 2 (the moments, the
+        flows' accumulators and temporaries) plus the dense couplings; O(N) at order 1."""
+        dense = len({id(f.coupling) for f in self.flows if f.coupling.kind == "dense"})
         base = 8.0 * self.n * self.n * dense
         if self.order == 1:
             return base + 8.0 * 64 * self.n

@@ -8,19 +8,24 @@ preconditioned GMRES (:func:`~spinsync.steady.krylov.gmres_right`); σ starts at
 rate scale (implicit-Euler steps of length 1/σ from the product state ρ₀ of the local
 steady states, C = 0) and shrinks as ‖F‖ falls (switched evolution relaxation), so the
 iteration follows the dynamics to the attractor it reaches from ρ₀ and ends with Newton's
-quadratic convergence. The preconditioner inverts σ − (A_j ⊕ A_k) pair by pair, A_j the
-3×3 linearization of site j's own dynamics in its mean field (9×9 blocks formed once per
-step from the eigenvectors of A_j): O(N²) per application.
+quadratic convergence. For up to :data:`DENSE_JACOBIAN_MAX` unknowns the preconditioner is the
+exact LU of σ − J (J by finite differences); beyond, it inverts σ − (A_j ⊕ A_k) pair by pair,
+A_j the 3×3 linearization of site j's own dynamics in its mean field (9×9 blocks formed once
+per step from the eigenvectors of A_j): O(N²) per application. Strong couplings (U ≫ Γ) at
+large N, which this pair-local preconditioner does not capture, converge slowly or not at all
+(``ConvergenceError``).
 
-**Approximate.** Results carry ``approximate = True``. Expected error regime: mean field
-neglects all correlations (⟨σ⁺_jσ⁻_k⟩ = ⟨σ⁺_j⟩⟨σ⁻_k⟩, which vanishes without drives, so S_t = 0
-there); order 2 is exact for two qubits and for any network whose third cumulants vanish, and
-its errors grow with the coupling: small for U ≲ Γ (few per cent in S_t for the networks of
-``docs/beyond-exact.md``), larger for strong coupling U ≫ Γ, where three-body correlations
-matter; all-to-all couplings of strength U₀/N approach mean field as N grows. The tables in
-``docs/beyond-exact.md`` measure it against the exact engine for N = 4 … 12. Moments can leave
-the physical domain; :meth:`~spinsync.states.moments.MomentState.domain` is checked and
-reported (``info["domain"]``, ``info["physical"]``), never silently.
+**Approximate.** Results carry ``approximate = True``. Expected error regime (measured against
+the exact engine in ``docs/beyond-exact.md``): mean field neglects all correlations
+(⟨σ⁺_jσ⁻_k⟩ = ⟨σ⁺_j⟩⟨σ⁻_k⟩, which vanishes without drives, so S_t = 0 there); order 2 is exact
+for two qubits and for any network whose third cumulants vanish. Beyond, its error grows with
+the coupling as a second-order closure should — the relative error of S_t like (U/Γ)², that
+of ⟨σᶻ⟩ like (U/Γ)⁴ — and for resonant all-to-all networks (Δ = 0, where coherences decay at only
+Γ/4) it passes 10 % in S_t near U/Γ ≈ 0.05 and is tens of per cent to a factor ~2 for
+U/Γ = 0.1 … 10 at N = 4 … 12: there it gives trends, not numbers. All-to-all couplings U₀/N
+approach mean field as N grows. Moments can leave the physical domain;
+:meth:`~spinsync.states.moments.MomentState.domain` is checked and reported
+(``info["domain"]``, ``info["physical"]``), never silently.
 
 Memory: O(N²) — the moment vector (3N + 9N(N − 1)/2 doubles), ~14 arrays of 16N² doubles
 while the equations are evaluated, the GMRES basis of :data:`RESTART` + 1 moment vectors and
@@ -37,7 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ConvergenceError, ModelError
-from ..liouvillian.cumulant import MomentEquations
+from ..liouvillian.cumulant import PAULI_BASIS, MomentEquations
 from ..resources import check_memory, format_bytes
 from ..states.moments import MomentState
 from .analytic import local_steady_states, nogo_conditions_hold
@@ -56,6 +61,12 @@ RESTART = 30
 #: Pairs per chunk while the preconditioner's 9×9 blocks are formed (bounds the complex
 #: temporaries to ~200 MB).
 PAIR_CHUNK = 100_000
+#: Up to this many unknowns (N ≲ 23 at order 2) the preconditioner is the exact LU of σ − J,
+#: J by finite differences (one evaluation per unknown): strong couplings then converge in a
+#: few steps; above it, the pair-local preconditioner of :class:`_Preconditioner`.
+DENSE_JACOBIAN_MAX = 2500
+#: GMRES cycles per pseudo-time step at most (strong couplings need more than one).
+INNER_CYCLES = 3
 #: Pseudo-time steps before giving up.
 MAX_STEPS = 200
 #: A step is rejected (and σ raised ×4) when ‖F‖₂ grows by more than this factor.
@@ -112,11 +123,33 @@ class _Preconditioner:
         return out
 
 
+class _DensePreconditioner:
+    """(σ − J)⁻¹ with J the Jacobian by finite differences (small systems: an exact inverse)."""
+
+    def __init__(self, eq: MomentEquations, x: NDArray, f: NDArray, sigma: float) -> None:
+        from scipy.linalg import lu_factor
+
+        size = x.size
+        h = 1e-7 * max(float(np.linalg.norm(x)), 1.0)
+        jac = np.empty((size, size))
+        for i in range(size):
+            e = x.copy()
+            e[i] += h
+            jac[:, i] = (eq.rhs_vector(e) - f) / h
+        self.evaluations = size
+        self.lu = lu_factor(sigma * np.eye(size) - jac)
+
+    def __call__(self, r: NDArray) -> NDArray:
+        from scipy.linalg import lu_solve
+
+        return lu_solve(self.lu, r)
+
+
 def _initial(eq: MomentEquations, model: Any) -> NDArray:
     """ρ₀ of the local steady states (zero Bloch vector where a site has none), C = 0."""
     rhos = local_steady_states(model)
     m = np.zeros((eq.n, 3))
-    pauli = np.stack([np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.diag([1.0, -1.0])])
+    pauli = PAULI_BASIS[1:]  # σˣ, σʸ, σᶻ
     for j, r in enumerate(rhos):
         if r is not None:
             m[j] = np.real(np.einsum("ab,mba->m", r, pauli))
@@ -147,7 +180,11 @@ def _newton_ptc(eq: MomentEquations, x: NDArray, scale: float, tol: float, max_s
         s_eff = max(sigma, 1e-3 * scale)
         if (prec is None or not 1 / 3 <= s_eff / prec_sigma <= 3
                 or float(np.max(np.abs(m - prec_m))) > 1e-2):
-            prec = _Preconditioner(eq, m, sigma)
+            if x.size <= DENSE_JACOBIAN_MAX:
+                prec = _DensePreconditioner(eq, x, f, sigma)
+                evaluations += prec.evaluations
+            else:
+                prec = _Preconditioner(eq, m, sigma)
             prec_sigma, prec_m = s_eff, m.copy()
             builds += 1
         norm_x = max(float(np.linalg.norm(x)), 1.0)
@@ -163,7 +200,7 @@ def _newton_ptc(eq: MomentEquations, x: NDArray, scale: float, tol: float, max_s
 
         eta = min(0.1, max(1e-3, res))  # inexact Newton forcing
         out = gmres_right(apply, prec, f, np.zeros_like(f), atol=eta * norm_f,
-                          restart=restart, maxiter=restart)
+                          restart=restart, maxiter=INNER_CYCLES * restart)
         evaluations += count[0]
         gmres_its += out.iterations
         trial = x + out.x
@@ -245,9 +282,9 @@ def solve_cumulant(model: Any, *, order: int = 2, tol: float = DEFAULT_TOL,
         "physical": domain.physical,
         "max_bloch_length": domain.max_bloch,
         "min_pair_eigenvalue": domain.min_pair_eigenvalue,
-        "error_regime": ("mean field: no correlations" if order == 1 else
-                         "pair cumulants: exact for two qubits; errors grow with U/Γ "
-                         "(docs/beyond-exact.md)"),
+        "error_regime": ("mean field: no correlations (S_t = 0 without drives)" if order == 1 else
+                         "pair cumulants: exact for two qubits; S_t error ∝ (U/Γ)², above 10 % "
+                         "near U/Γ ≈ 0.05 for resonant all-to-all networks (docs/beyond-exact.md)"),
     })
     return SteadyStateResult(
         state=state,
