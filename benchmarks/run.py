@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-SUITES = ("steady", "dynamics")
+SUITES = ("steady", "dynamics", "beyond_exact")
 
 
 def _machine() -> str:
