@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-SUITES = ("steady", "dynamics", "qutip")
+SUITES = ("steady", "dynamics", "qutip", "beyond_exact")
 
 
 def _machine() -> str:

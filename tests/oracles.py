@@ -583,3 +583,35 @@ def prosen_our_parameters(n: int, eps: float, delta: float) -> dict[str, Any]:
     damping[n - 1] = 4 * eps
     return dict(gain=gain, damping=damping, omega=np.zeros(n),
                 bonds=[(j, j + 1, 1.0, 1.0, float(delta)) for j in range(n - 1)], field=0.0)
+
+
+def piqs_steady(n: int, hamiltonian, **rates) -> np.ndarray:
+    """Steady state of ``qutip.piqs.Dicke(n, hamiltonian, **rates)`` in its Dicke basis.
+
+    PIQS's Liouvillian acts on all nds² entries of the Dicke-basis matrix, and the entries
+    outside its blocks (j ≠ j′) are decoupled zero modes, so ``qutip.steadystate`` on it
+    fails with "Matrix is singular". As the PIQS documentation describes the
+    representative density matrix as block diagonal (``piqs.block_matrix`` marks the
+    blocks), we keep those entries only, replace one diagonal row by the trace and solve.
+    PIQS computes its coefficients in single precision: entries agree to ~1e-7.
+    """
+    import scipy.sparse as sps
+    import scipy.sparse.linalg as spla
+    from qutip import piqs
+
+    system = piqs.Dicke(n, hamiltonian=hamiltonian, **rates)
+    liouv = sps.csr_matrix(system.liouvillian().data_as("csr_matrix"))
+    nds = piqs.num_dicke_states(n)
+    blocks = piqs.block_matrix(n).tocoo()
+    keep = np.sort(blocks.col * nds + blocks.row)  # QuTiP stacks columns: vec index c·nds + r
+    rows, cols = keep % nds, keep // nds
+    system_ = liouv[keep][:, keep].tolil()
+    diag = np.flatnonzero(rows == cols)
+    system_[diag[0], :] = 0
+    system_[diag[0], diag] = 1
+    rhs = np.zeros(keep.size, dtype=complex)
+    rhs[diag[0]] = 1
+    x = spla.spsolve(system_.tocsc(), rhs)
+    rho = np.zeros((nds, nds), dtype=complex)
+    rho[rows, cols] = x
+    return rho

@@ -31,10 +31,12 @@ _EXPORTS: dict[str, str] = {
     "Network": "model", "Collective": "model", "rates_from_magnetization": "model",
     "magnetization_from_rates": "model", "load_model": "io",
     # states and solvers
-    "BlockState": "states", "ProductState": "states", "steady_state": "steady",
+    "BlockState": "states", "ProductState": "states", "PermutationState": "states",
+    "MomentState": "states", "steady_state": "steady", "evolve_cumulant": "dynamics",
     "SteadyStateResult": "steady", "evolve": "dynamics", "EvolutionResult": "dynamics",
     # typed solver options
     "Gmres": "steady.options", "Direct": "steady.options", "Analytic": "steady.options",
+    "Permutation": "steady.options", "Cumulant": "steady.options",
     "Dop853": "dynamics.options", "Taylor": "dynamics.options",
     # QuTiP in, QuTiP out (QuTiP itself is imported only when these are called)
     "steadystate": "interop.qutip", "mesolve": "interop.qutip", "to_qutip": "interop.qutip",
@@ -85,7 +87,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # the eager imports, for type checkers and IDEs
-    from .dynamics import EvolutionResult, evolve
+    from .dynamics import EvolutionResult, evolve, evolve_cumulant
     from .dynamics.options import Dop853, Taylor
     from .interop.qutip import mesolve, steadystate, to_qutip
     from .io import load_model
@@ -101,9 +103,9 @@ if TYPE_CHECKING:  # the eager imports, for type checkers and IDEs
         observable,
     )
     from .model import Collective, Network, magnetization_from_rates, rates_from_magnetization
-    from .states import BlockState, ProductState
+    from .states import BlockState, MomentState, PermutationState, ProductState
     from .steady import (
         SteadyStateResult, nogo_conditions_hold, product_residual, product_residual_terms,
         product_state, product_state_is_steady, steady_state,
     )
-    from .steady.options import Analytic, Direct, Gmres
+    from .steady.options import Analytic, Cumulant, Direct, Gmres, Permutation

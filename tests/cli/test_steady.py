@@ -31,6 +31,8 @@ KEYS = {"n", "method", "nogo", "residual", "magnetization", "flipflop_re", "flip
 ADDED_KEYS = {"kind", "dims", "symmetry", "coherence_re", "coherence_im"}
 #: Added by the synchronization toolkit (issue 14): single-site S-functions, every model.
 ADDED_KEYS |= {"sync_site_max", "sync_site_phase"}
+#: Added by the methods beyond the exact engine (issue 13): None for exact results.
+ADDED_KEYS |= {"approximate", "physical", "domain"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -54,6 +56,7 @@ def _check_shapes(out: dict, *, rho0_defined: bool = True) -> None:
     n = out["n"]
     assert isinstance(n, int) and isinstance(out["method"], str) and isinstance(out["nogo"], bool)
     assert out["kind"] in ("qubits", "spins") and out["symmetry"] in ("u1", "parity", "none")
+    assert out["approximate"] is False and out["physical"] is None and out["domain"] is None
     assert len(out["dims"]) == n and all(isinstance(d, int) and d >= 2 for d in out["dims"])
     qubits = out["kind"] == "qubits"
     assert qubits == all(d == 2 for d in out["dims"]) or not qubits
@@ -132,7 +135,9 @@ def test_fig1c_json_against_qutip(fig1c: dict) -> None:
 
 
 def test_human_output_runs() -> None:
-    result = _run("steady", str(EXAMPLES / "two_qubit.toml"))
+    # A relative path (cwd is the repository): rich wraps a title longer than the table,
+    # so an absolute path would split "two_qubit.toml" in long checkout paths.
+    result = _run("steady", "examples/two_qubit.toml")
     assert result.returncode == 0, result.stderr
     assert "two_qubit.toml" in result.stdout and "direct" in result.stdout
     assert "Pairs" in result.stdout  # the correlated pair table is printed
@@ -218,3 +223,23 @@ def test_json_matches_library_for_every_example() -> None:
         assert out["nogo"] == nogo_conditions_hold(net)
         if defined:
             assert 0 <= out["fidelity_product"] <= 1 + 1e-12
+
+
+@pytest.mark.parametrize("method, approximate", [("permutation", False), ("cumulant", True)])
+def test_methods_beyond_the_exact_engine(tmp_path: Path, method: str, approximate: bool) -> None:
+    """--method passes through; the cumulant says it is approximate and has no fidelity."""
+    model = tmp_path / "m.toml"
+    model.write_text('[qubits]\nmagnetization = [0.5, -0.3, -0.3, -0.3]\n\n[couplings]\n'
+                     'topology = "all-to-all"\nux = 2.0\nuy = 2.0\nuz = 1.0\n')
+    proc = _run("steady", str(model), "--method", method, "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = _one_json_object(proc.stdout)
+    assert out["method"] == method and out["approximate"] is approximate
+    exact = _one_json_object(_run("steady", str(model), "--method", "direct", "--json").stdout)
+    if approximate:
+        assert out["fidelity_product"] is None and out["physical"] is True
+        assert abs(out["sync_total"] - exact["sync_total"]) < 0.5 * exact["sync_total"]
+    else:
+        assert set(out) == KEYS | ADDED_KEYS and abs(out["sync_total"] - exact["sync_total"]) < 1e-12
+        assert abs(out["fidelity_product"] - exact["fidelity_product"]) < 1e-12
+    assert "permutation" in _run("steady", "--help").stdout

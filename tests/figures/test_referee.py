@@ -30,6 +30,7 @@ from spinsync.figures import FIGURES
 from spinsync.figures.fig1 import draw_fidelity, draw_figS1
 from spinsync.figures.fig2 import draw_fig2a, draw_fig2b, eq7_ridge, fig2b_network
 from spinsync.figures.fig3 import draw_fig3
+from spinsync.figures.fig3_scaled import draw_fig3_scaled
 from spinsync.figures.style import paper_style
 from spinsync.figures.sync_spin1 import draw_arnold_spin1, draw_blockade_spin1, draw_pair_spin1
 from spinsync.measures.sync import two_qubit_flipflop
@@ -51,6 +52,8 @@ def _draw(name: str, ds: xr.Dataset) -> Figure:
         return draw_fig2b(ds)
     if name == "fig3":
         return draw_fig3(ds)
+    if name == "fig3_scaled":
+        return draw_fig3_scaled(ds)
     if name == "spin1":
         curves = {str(k): {"correlation": ds.correlation.sel(case=k).values,
                            "infidelity": ds.infidelity.sel(case=k).values} for k in ds.case.values}

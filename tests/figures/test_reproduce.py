@@ -28,6 +28,7 @@ EXPECTED = {
     "fig2a": ["sync_max", "sync_max_eq7", "flipflop_re", "fidelity", "residual", "method"],
     "fig2b": ["sync_max", "sync_max_eq7", "flipflop_im", "magnetization"],
     "fig3": ["sync_total", "sync_max", "fidelity", "residual"],
+    "fig3_scaled": ["sync_total", "residual", "seconds"],
     "spin1": ["correlation", "infidelity"],
     "arnold_spin1": ["sync_site_max", "locked_phase", "n_maxima", "coherence_re", "residual"],
     "blockade_spin1": ["s_function", "coherence_re", "coherence_im", "peak_phase", "harmonic_amplitude"],

@@ -49,7 +49,7 @@ def test_auto_keeps_the_options_its_choice_takes() -> None:
 
 def test_auto_refuses_an_option_no_candidate_takes() -> None:
     with pytest.raises(ModelError, match="method 'auto' does not take solver: no method it may "
-                                         r"choose \(analytic, direct, gmres\)"):
+                                         r"choose \(analytic, direct, gmres, permutation\)"):
         ss.steady_state(_small(), solver="spsolve")
 
 

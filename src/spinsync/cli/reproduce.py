@@ -16,8 +16,8 @@ from ._app import app, handle_errors, print_json
 def reproduce(
     names: Optional[List[str]] = typer.Argument(
         None, metavar="[NAME ...|all]",
-        help="Figures: fig1b fig1c figS1 fig2a fig2b fig3 spin1 arnold_spin1 blockade_spin1 "
-             "pair_spin1, or all (default)."),
+        help="Figures: fig1b fig1c figS1 fig2a fig2b fig3 fig3_scaled spin1 arnold_spin1 "
+             "blockade_spin1 pair_spin1, or all (default)."),
     out: Path = typer.Option(..., "--out", "-o", metavar="DIR", help="Output folder (created if missing)."),
     quick: bool = typer.Option(False, "--quick", help="Coarse grids and short times (seconds)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1,

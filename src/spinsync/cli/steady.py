@@ -15,6 +15,10 @@ MAX_PAIRS_SHOWN = 15
 #: Values of ``--symmetry`` (``spinsync.operators.symmetry.SYMMETRIES`` and ``auto``).
 SYMMETRY_CHOICES = ("auto", "u1", "parity", "none")
 
+#: The solver flags each method takes (cumulant calls its step budget max_steps: not --maxiter).
+_SOLVER_FLAGS = {"gmres": {"tol", "maxiter", "restart"}, "permutation": {"tol", "maxiter"},
+                 "cumulant": {"tol", "restart"}}
+
 #: Below this modulus a coherence ⟨σ⁺_j⟩ (⟨J⁺_j⟩) counts as zero in the table (rounding).
 _SHOWN_ZERO = 1e-13
 
@@ -23,20 +27,30 @@ _SHOWN_ZERO = 1e-13
 @handle_errors
 def steady(
     model: Path = typer.Argument(..., help="TOML model file (see examples/ and docs/model.md)."),
-    method: str = typer.Option("auto", "--method", "-m", help="auto | analytic | direct | gmres"),
+    method: str = typer.Option(
+        "auto", "--method", "-m",
+        help="auto | analytic | direct | gmres | permutation (exact, groups of identical qubits) "
+             "| cumulant (approximate, pair cumulants)"),
     symmetry: str = typer.Option(
         "auto", "--symmetry",
         help="auto (detected from the terms) | u1 | parity | none: a weaker one solves on a larger "
              "sector (cross-checks)."),
     tol: Optional[float] = typer.Option(
-        None, "--tol", help="gmres: target ‖L[ρ]‖/‖ρ‖ (default 1e-10)."),
+        None, "--tol", help="gmres: target ‖L[ρ]‖/‖ρ‖ (default 1e-10); permutation: its GMRES "
+                            "target (1e-13); cumulant: max|dx/dt|/rate (closed equations)."),
     maxiter: Optional[int] = typer.Option(
-        None, "--maxiter", help="gmres: most iterations, all restart cycles together (default 500)."),
+        None, "--maxiter", help="gmres, permutation: most iterations, all restart cycles together "
+                                "(gmres default 500)."),
     restart: Optional[int] = typer.Option(
-        None, "--restart", help="gmres: Krylov vectors per cycle (default 80, lowered to fit memory)."),
+        None, "--restart", help="gmres: Krylov vectors per cycle (default 80, lowered to fit "
+                                "memory); cumulant: per Newton step."),
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
-    """Compute the steady state of MODEL and report magnetizations, correlations, synchronization."""
+    """Compute the steady state of MODEL and report magnetizations, correlations, synchronization.
+
+    ``--method cumulant`` is approximate (the output says so); ``permutation`` is exact for
+    networks with groups of identical qubits and reaches tens to hundreds of qubits.
+    """
     from ..errors import ModelError
     from ..io import load_model
     from ..steady import choose_method, steady_state
@@ -45,16 +59,19 @@ def steady(
 
     if symmetry not in SYMMETRY_CHOICES:
         raise ModelError(f"--symmetry = {symmetry!r}: expected one of {', '.join(SYMMETRY_CHOICES)}")
-    gmres_options = _gmres_options(tol, maxiter, restart)
+    solver_options = _solver_options(tol, maxiter, restart)
     network = load_model(model)
     chosen = choose_method(network, symmetry) if method == "auto" else method
-    if gmres_options and chosen != "gmres":
-        flags = ", ".join(f"--{name}" for name in gmres_options)
+    refused = sorted(set(solver_options) - _SOLVER_FLAGS.get(chosen, set()))
+    if refused:
+        flags = ", ".join(f"--{name}" for name in refused)
         how = f"auto chose {chosen!r} for this model" if method == "auto" else f"--method is {chosen!r}"
-        raise ModelError(f"{flags}: only for the gmres method ({how}); pass --method gmres to use it")
+        users = [m for m, taken in _SOLVER_FLAGS.items() if set(refused) <= taken]
+        raise ModelError(f"{flags}: only for the {' and '.join(users)} method ({how}); "
+                         f"pass --method {users[0]} to use it")
     with solver_progress(enabled=not json_out) as callback:
         # Only iterative methods report progress; the others take no callback.
-        options = dict(gmres_options)
+        options = dict(solver_options)
         if callback is not None and chosen == "gmres":
             options["callback"] = callback
         result = steady_state(network, method=chosen, symmetry=symmetry, **options)
@@ -65,8 +82,8 @@ def steady(
     _print_summary(model, result, summary)
 
 
-def _gmres_options(tol: Optional[float], maxiter: Optional[int], restart: Optional[int]) -> dict:
-    """The GMRES flags that were given, checked (ModelError: one line naming the flag)."""
+def _solver_options(tol: Optional[float], maxiter: Optional[int], restart: Optional[int]) -> dict:
+    """The solver flags that were given, checked (ModelError: one line naming the flag)."""
     import math
 
     from ..errors import ModelError
@@ -101,10 +118,13 @@ def _print_summary(model: Path, result, summary: dict) -> None:
     head.add_row("method", result.method)
     head.add_row("symmetry", summary["symmetry"])
     head.add_row("no-go conditions hold", "yes" if summary["nogo"] else "no")
-    head.add_row("residual ‖L[ρ]‖/‖ρ‖", f"{summary['residual']:.2e}")
+    label = ("residual max|dx/dt|/rate (closed equations)" if summary["approximate"]
+             else "residual ‖L[ρ]‖/‖ρ‖")
+    head.add_row(label, f"{summary['residual']:.2e}")
+    if summary["approximate"]:
+        head.add_row("approximate", f"yes — {summary['domain']}")
     fid = summary["fidelity_product"]
-    head.add_row("fidelity to ρ₀", "undefined (a site has no unique local steady state)"
-                 if fid is None else f"{fid:.12f}")
+    head.add_row("fidelity to ρ₀", f"{fid:.12f}" if fid is not None else _no_fidelity(result))
     head.add_row("max connected correlation", f"{summary['connected_max']:.3e}")
     if summary["sync_total"] is not None:
         head.add_row("S_t", f"{summary['sync_total']:.6e}")
@@ -156,6 +176,17 @@ def _print_summary(model: Path, result, summary: dict) -> None:
                 row.append(f"{weight[idx]:.4e}")
             pairs.add_row(*row)
         out.print(pairs)
+
+
+def _no_fidelity(result) -> str:
+    """Why the table has no F(ρ_ss, ρ₀)."""
+    if result.approximate:
+        return "— (a cumulant result keeps only ⟨σ⟩ and pair correlations)"
+    from ..steady import product_state
+
+    if product_state(result.network) is None:
+        return "undefined (a site has no unique local steady state)"
+    return "— (not determined by this representation)"
 
 
 def _spin_label(s: float) -> str:

@@ -21,20 +21,23 @@ def _registry() -> dict[str, Maker]:
     from .fig1 import make_fig1b, make_fig1c, make_figS1
     from .fig2 import make_fig2a, make_fig2b
     from .fig3 import make_fig3
+    from .fig3_scaled import make_fig3_scaled
     from .spin1 import make_spin1
     from .sync_spin1 import make_arnold_spin1, make_blockade_spin1, make_pair_spin1
 
     return {"fig1b": make_fig1b, "fig1c": make_fig1c, "figS1": make_figS1,
-            "fig2a": make_fig2a, "fig2b": make_fig2b, "fig3": make_fig3, "spin1": make_spin1,
+            "fig2a": make_fig2a, "fig2b": make_fig2b, "fig3": make_fig3,
+            "fig3_scaled": make_fig3_scaled, "spin1": make_spin1,
             "arnold_spin1": make_arnold_spin1, "blockade_spin1": make_blockade_spin1,
             "pair_spin1": make_pair_spin1}
 
 
 #: Figure names in the order ``all`` makes them (spin1: the supplement's S.M. IV, drawn
-#: by the theory package; arnold_spin1, blockade_spin1, pair_spin1: synchronization maps
-#: of spin-1 oscillators, docs/synchronization.md).
-FIGURES: tuple[str, ...] = ("fig1b", "fig1c", "figS1", "fig2a", "fig2b", "fig3", "spin1",
-                            "arnold_spin1", "blockade_spin1", "pair_spin1")
+#: by the theory package; fig3_scaled: Fig. 3 with up to 50 environment qubits;
+#: arnold_spin1, blockade_spin1, pair_spin1: synchronization maps of spin-1 oscillators,
+#: docs/synchronization.md).
+FIGURES: tuple[str, ...] = ("fig1b", "fig1c", "figS1", "fig2a", "fig2b", "fig3", "fig3_scaled",
+                            "spin1", "arnold_spin1", "blockade_spin1", "pair_spin1")
 
 
 def resolve_names(names: list[str]) -> list[str]:

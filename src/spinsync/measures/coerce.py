@@ -8,16 +8,21 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..states import BlockState, ProductState
+from ..states.moments import MomentState
+from ..states.permutation import PermutationState
 
-__all__ = ["as_state", "STATE_TYPES"]
+__all__ = ["as_state", "STATE_TYPES", "STATE_CLASSES"]
 
 #: What every measure accepts as a state.
-STATE_TYPES = ("a BlockState, a ProductState, a steady-state result, a dense or sparse density "
-               "matrix, or a qutip.Qobj")
+STATE_TYPES = ("a BlockState, a ProductState, a PermutationState, a MomentState, a steady-state "
+               "result, a dense or sparse density matrix, or a qutip.Qobj")
+
+#: The state classes the measures read directly (all give ``reduced(sites)``).
+STATE_CLASSES = (BlockState, ProductState, PermutationState, MomentState)
 
 
-def as_state(obj: Any, what: str = "state") -> BlockState | ProductState:
-    """``obj`` as a :class:`BlockState` or :class:`ProductState`.
+def as_state(obj: Any, what: str = "state") -> BlockState | ProductState | PermutationState | MomentState:
+    """``obj`` as one of :data:`STATE_CLASSES`.
 
     Dense or sparse D×D arrays (qubits: D = 2ᴺ) and ``qutip.Qobj`` density matrices or kets
     (any spin dims) become block states after shape and finiteness checks; a
@@ -29,10 +34,10 @@ def as_state(obj: Any, what: str = "state") -> BlockState | ProductState:
         For anything else (an Sᵐᵃˣ matrix passed where a state belongs is caught by the
         measure that takes both).
     """
-    if isinstance(obj, (BlockState, ProductState)):
+    if isinstance(obj, STATE_CLASSES):
         return obj
     state = getattr(obj, "state", None)
-    if isinstance(state, (BlockState, ProductState)):
+    if isinstance(state, STATE_CLASSES):
         return state
     from ..interop import is_qobj
 

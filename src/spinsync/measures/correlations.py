@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from ..errors import ModelError
 from ..operators.local import PAULI
 from ..states import BlockState, ProductState, State
+from ..states.moments import MomentState
 from .coerce import as_state
 
 __all__ = [
@@ -89,6 +90,8 @@ _XYZ = np.stack([PAULI["x"], PAULI["y"], PAULI["z"]])
 def bloch_vectors(state: State) -> NDArray[np.float64]:
     """(N, 3) array of ⟨σˣ_j⟩, ⟨σʸ_j⟩, ⟨σᶻ_j⟩."""
     state = qubit_state(state)
+    if isinstance(state, MomentState):
+        return np.array(state.bloch, dtype=float)
     if isinstance(state, ProductState):
         rhos = state.factors
     else:
@@ -118,6 +121,8 @@ def pair_correlators(state: State) -> NDArray[np.float64]:
     """
     state = qubit_state(state)
     n = state.n
+    if isinstance(state, MomentState):  # the same numbers as its reduced(), all pairs at once
+        return state.pauli_correlators()
     if isinstance(state, ProductState):
         r = bloch_vectors(state)
         out = np.einsum("ja,kb->jkab", r, r)

@@ -17,6 +17,8 @@ from numpy.typing import NDArray
 from ..errors import ModelError
 from ..operators.basis import BlockBasis
 from ..states import BlockLayout, BlockState, ProductState
+from ..states.moments import MomentState
+from ..states.permutation import DENSE_MAX_SITES, PermutationState
 from .coerce import as_state
 
 __all__ = ["fidelity", "UhlmannFidelity", "psd_sqrt", "sqrt_trace"]
@@ -86,19 +88,44 @@ def _dense(rho: NDArray[np.complex128], sigma: NDArray[np.complex128]) -> float:
     return float(sqrt_trace(root @ sigma @ root))
 
 
+def _permutation_fidelity(a: PermutationState, b: Any) -> float:
+    """A permutation state against a product state equal within its parts (in the Dicke
+    representation, any N), or against anything as dense matrices for N ≤ 12."""
+    if isinstance(b, ProductState):
+        try:
+            return a.fidelity_to_product(b.local)
+        except ModelError:
+            if a.n > DENSE_MAX_SITES:
+                raise
+    if a.n > DENSE_MAX_SITES:
+        raise ModelError(
+            f"fidelity of a permutation state of {a.n} qubits is computed only against a "
+            f"product state equal within its parts, or as dense matrices for N ≤ {DENSE_MAX_SITES}"
+        )
+    return _dense(a.to_dense(), b.to_dense())
+
+
 def fidelity(rho: Any, sigma: Any) -> float:
     """Uhlmann fidelity F(ρ, σ) = Tr √(√ρ σ √ρ) ∈ [0, 1] (not squared).
 
-    Accepts block states, product states, steady-state results and dense or sparse
-    density matrices, in any combination. Product ⊗ product is the product of local
+    Accepts block states, product states, permutation states, steady-state results and
+    dense or sparse density matrices, in any combination. Product ⊗ product is the product of local
     fidelities (any N); block-sparse states are handled group by group (module docstring);
     a dense array is compared as a dense matrix.
     """
     a, b = as_state(rho, "rho"), as_state(sigma, "sigma")
+    for s in (a, b):
+        if isinstance(s, MomentState):
+            raise ModelError("fidelity needs full density matrices; a cumulant result keeps only "
+                             "⟨σ⟩ and pair correlations (use the pair measures, or an exact method)")
+    if isinstance(b, PermutationState) and not isinstance(a, PermutationState):
+        a, b = b, a
     if a.dims != b.dims:
         if all(d == 2 for d in a.dims + b.dims):
             raise ModelError(f"fidelity: states of {a.n} and {b.n} qubits (their shapes differ)")
         raise ModelError(f"fidelity: the states' local dimensions {a.dims} and {b.dims} differ")
+    if isinstance(a, PermutationState):
+        return _permutation_fidelity(a, b)
     if isinstance(a, ProductState) and isinstance(b, ProductState):
         return float(np.prod([_dense(x, y) for x, y in zip(a.factors, b.factors)]))
     if isinstance(a, ProductState):

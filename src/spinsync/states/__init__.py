@@ -1,4 +1,5 @@
-"""States in the representations the solvers produce: symmetry blocks, products, initial states."""
+"""States in the representations the solvers produce: symmetry blocks, products, Dicke-basis
+representatives (permutation method), moments (cumulant expansion), initial states."""
 
 from .block import BlockState, QubitState, State, check_sites
 from .initial import (
@@ -16,10 +17,12 @@ from .initial import (
     validate_state,
 )
 from .layout import BlockLayout
+from .moments import MomentState
+from .permutation import PermutationState
 from .product import ProductState, product_of_bloch
 
 __all__ = [
-    "State", "QubitState", "BlockState", "ProductState", "product_of_bloch", "BlockLayout",
+    "State", "QubitState", "BlockState", "ProductState", "PermutationState", "MomentState", "product_of_bloch", "BlockLayout",
     "check_sites", "STATE_TOLERANCE", "INITIAL_STATE_NAMES", "ghz_state", "all_up", "all_down",
     "bloch_product", "haar_random_pure", "random_mixed", "from_array", "as_block_state",
     "validate_state", "initial_state",

@@ -1,9 +1,11 @@
-"""Steady-state solvers: analytic ρ₀, sparse direct, matrix-free GMRES — all on the compiled terms.
+"""Steady-state solvers: analytic ρ₀, sparse direct, matrix-free GMRES — all on the compiled terms —
+and, beyond exact reach, the permutation method (exact, groups of identical qubits) and the
+cumulant expansion (approximate).
 
 Layout: :mod:`.plan` (symmetry and sizes, before anything is built) → :mod:`.uniqueness`
 (certificate or refusal) → the methods (:mod:`.analytic`, :mod:`.direct`, :mod:`.gmres` with
-the Krylov core :mod:`.krylov`) → :mod:`.checks` → :class:`.results.SteadyStateResult`;
-:mod:`.api` dispatches.
+the Krylov core :mod:`.krylov`, :mod:`.permutation`, :mod:`.cumulant`) → :mod:`.checks` →
+:class:`.results.SteadyStateResult`; :mod:`.api` dispatches.
 """
 
 from .analytic import (
@@ -17,8 +19,10 @@ from .analytic import (
 )
 from .api import DIRECT_MAX_DIM, METHODS, choose_method, register_method, steady_state
 from .checks import CHECK_TOLERANCE, check_state
+from .cumulant import solve_cumulant
 from .direct import direct_memory_estimate
 from .gmres import gmres_memory_estimate
+from .permutation import solve_permutation
 from .plan import Plan, make_plan
 from .results import StateChecks, SteadyStateResult
 from .uniqueness import certified_unique, check_uniqueness, isolated_sites
@@ -30,4 +34,5 @@ __all__ = [
     "product_residual", "product_residual_terms", "BondResidual",
     "Plan", "make_plan", "direct_memory_estimate", "gmres_memory_estimate",
     "certified_unique", "check_uniqueness", "isolated_sites",
+    "solve_permutation", "solve_cumulant",
 ]

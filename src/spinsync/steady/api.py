@@ -8,7 +8,11 @@
 2. ``direct``: sparse LU on the steady sector of the symmetry the terms keep (U(1): pairs of
    equal down count; parity; none: the whole space) when the sector has at most
    :data:`DIRECT_MAX_DIM` entries;
-3. ``gmres``: matrix-free preconditioned GMRES otherwise.
+3. ``gmres``: matrix-free preconditioned GMRES otherwise — unless the network has groups
+   of interchangeable qubits and the sector is beyond the exact engine's reach
+   (N ≥ 14), where ``permutation`` (exact, Dicke representation) is used.
+
+``cumulant`` (approximate: mean field or pair cumulants) is never chosen by ``auto``.
 
 Before any work: the model is refused when a site can certainly not reach a unique steady
 state (:mod:`spinsync.steady.uniqueness`), and each method's memory is estimated from the
@@ -26,7 +30,9 @@ from .analytic import nogo_conditions_hold, product_residual, product_state, pro
 from .checks import check_state, checked
 from .direct import solve_direct
 from .gmres import solve_gmres
+from .cumulant import solve_cumulant
 from .options import SteadyOptions, options_for_choice, resolve_options
+from .permutation import prefer_permutation, solve_permutation
 from .plan import make_plan, terms_of
 from .results import SteadyStateResult
 from .uniqueness import certified_unique, check_uniqueness
@@ -68,24 +74,30 @@ def steady_state(model: Any, method: str | SteadyOptions = "auto", *, symmetry: 
     model
         A :class:`~spinsync.model.Network` (or compiled :class:`~spinsync.operators.Terms`).
     method
-        ``"auto"`` (default), ``"analytic"``, ``"direct"``, ``"gmres"`` or another
-        registered method (see :data:`METHODS`), or an options object that names one
-        (:mod:`spinsync.steady.options`: ``Gmres(tol=1e-12)``, ``Direct()``, ``Analytic()``).
+        ``"auto"`` (default), ``"analytic"``, ``"direct"``, ``"gmres"``,
+        ``"permutation"`` (exact, groups of identical qubits), ``"cumulant"`` (approximate:
+        mean field or pair cumulants; ``result.approximate`` is True) or another registered
+        method (see :data:`METHODS`), or an options object that names one
+        (:mod:`spinsync.steady.options`: ``Gmres(tol=1e-12)``, ``Direct()``, ``Analytic()``,
+        ``Permutation()``, ``Cumulant(order=1)``).
     symmetry
         ``"auto"`` (the symmetry detected from the terms: ``"u1"``, ``"parity"`` or
         ``"none"``) or a weaker one to force a larger sector (e.g. ``"none"``: the full
         space, for cross-checks).
     **options
         Passed to the method (``tol``, ``maxiter``, ``restart``, ``callback``, ``backend``
-        for ``gmres``), checked by its options object. With ``auto`` they go to the method
-        it chooses when that one takes them (``info["unused_options"]`` lists the others);
-        only an option no candidate takes is refused.
+        for ``gmres``; ``tol``, ``maxiter`` for ``permutation``; ``order``, ``tol``,
+        ``max_steps``, ``restart`` for ``cumulant``), checked by its options object. With
+        ``auto`` they go to the method it chooses when that one takes them
+        (``info["unused_options"]`` lists the others); only an option no candidate takes is
+        refused.
 
     Returns
     -------
     SteadyStateResult
-        Checked for trace 1, Hermiticity and positivity within ``CHECK_TOLERANCE``;
-        ``result.symmetry`` says which symmetry the solve used.
+        Checked for trace 1, Hermiticity and positivity within ``CHECK_TOLERANCE``
+        (approximate results report their checks instead); ``result.symmetry`` says which
+        symmetry the solve used.
 
     Raises
     ------
@@ -131,10 +143,15 @@ def _choose(model: Any, plan: Any, symmetry: str) -> str:
     solver, which also checks uniqueness (GMRES starts from ρ₀ when it is steady, so that
     costs one solve: the check from a second start). Only when no exact solver fits is an
     uncertified ρ₀ returned, and then its result says that uniqueness was not verified."""
-    numeric = "direct" if plan.sector_dim <= DIRECT_MAX_DIM else "gmres"
-    if symmetry in ("auto", None) and product_state_is_steady(model):
-        if certified_unique(plan.terms) or not _fits(numeric, plan):
-            return "analytic"
+    steady_rho0 = symmetry in ("auto", None) and product_state_is_steady(model)
+    if steady_rho0 and certified_unique(plan.terms):
+        return "analytic"  # before the group detection below, which costs O(N²) bonds
+    if plan.sector_dim <= DIRECT_MAX_DIM:
+        numeric = "direct"
+    else:
+        numeric = "permutation" if prefer_permutation(model, plan) else "gmres"
+    if steady_rho0 and not _fits(numeric, plan):
+        return "analytic"
     return numeric
 
 
@@ -145,6 +162,8 @@ def _fits(method: str, plan: Any) -> bool:
     from .gmres import MIN_RESTART, gmres_memory_estimate
 
     dim = plan.sector_dim
+    if method == "permutation":  # its representation is polynomial in N; it checks itself
+        return True
     if method == "direct":
         need = direct_memory_estimate(dim, dim * plan.nnz_per_row())
     else:
@@ -155,7 +174,9 @@ def _fits(method: str, plan: Any) -> bool:
 _OPTIONS = {
     "analytic": set(),
     "direct": set(),
-    "gmres": {"tol", "maxiter", "restart", "callback", "backend", "precision"},
+    "gmres": {"tol", "maxiter", "restart", "callback", "backend"},
+    "permutation": {"tol", "maxiter"},
+    "cumulant": {"order", "tol", "max_steps", "restart"},
 }
 
 
@@ -206,3 +227,5 @@ def solve_analytic(model: Any) -> SteadyStateResult:
 
 register_method("direct")(solve_direct)
 register_method("gmres")(solve_gmres)
+register_method("permutation")(solve_permutation)
+register_method("cumulant")(solve_cumulant)

@@ -24,8 +24,12 @@ def check_state(state: BlockState | ProductState, tolerance: float = CHECK_TOLER
 
 
 def checked(result: SteadyStateResult) -> SteadyStateResult:
-    """``result`` if its checks passed, else NumericalError with the numbers."""
-    if not result.checks.passed:
+    """``result`` if its checks passed, else NumericalError with the numbers.
+
+    Approximate results (``result.approximate``) are returned as they are: their checks
+    and ``info["domain"]`` report whether the approximation left the physical domain.
+    """
+    if not result.checks.passed and not result.approximate:
         c = result.checks
         raise NumericalError(
             f"steady state from method {result.method!r} failed its checks "

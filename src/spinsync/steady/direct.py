@@ -62,10 +62,15 @@ def with_trace_row(system: Any, trace: NDArray[np.float64],
     """
     pivot = int(np.flatnonzero(trace)[0])
     if sp.issparse(system):
-        lil = sp.lil_matrix(system)
-        lil[pivot, :] = trace
-        out = lil.tocsc()
-        rhs = np.zeros(system.shape[0], dtype=complex)
+        n = system.shape[0]
+        keep = np.ones(n)
+        keep[pivot] = 0.0
+        cols = np.flatnonzero(trace)
+        row = sp.csr_matrix((np.asarray(trace)[cols].astype(complex), (np.full(cols.size, pivot), cols)),
+                            shape=system.shape)
+        out = (sp.diags(keep) @ sp.csr_matrix(system) + row).tocsc()
+        out.eliminate_zeros()
+        rhs = np.zeros(n, dtype=complex)
     else:
         out = system if in_place else np.array(system, copy=True)
         out[..., pivot, :] = trace

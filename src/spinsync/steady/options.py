@@ -25,11 +25,13 @@ from typing import Any, Callable, ClassVar
 
 from ..errors import ModelError
 
-__all__ = ["SteadyOptions", "Analytic", "Direct", "Gmres", "OPTION_CLASSES", "AUTO_CANDIDATES",
-           "register_options", "resolve_options", "options_for_choice"]
+__all__ = ["SteadyOptions", "Analytic", "Direct", "Gmres", "Permutation", "Cumulant",
+           "OPTION_CLASSES", "AUTO_CANDIDATES", "register_options", "resolve_options",
+           "options_for_choice"]
 
-#: The methods ``method="auto"`` chooses from (see :func:`spinsync.steady.api._choose`).
-AUTO_CANDIDATES: tuple[str, ...] = ("analytic", "direct", "gmres")
+#: The methods ``method="auto"`` chooses from (see :func:`spinsync.steady.api._choose`);
+#: never ``cumulant``, which is approximate.
+AUTO_CANDIDATES: tuple[str, ...] = ("analytic", "direct", "gmres", "permutation")
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,66 @@ class Gmres(SteadyOptions):
                              "callback(iteration, residual) or None")
 
 
+@dataclass(frozen=True)
+class Permutation(SteadyOptions):
+    """Exact solve in the Dicke representation of groups of identical qubits.
+
+    Parameters
+    ----------
+    tol
+        Only when a term changes the charge (drives, Uˣ ≠ Uʸ): GMRES stops at
+        ‖𝓛x‖₂/‖x‖₂ ≤ tol, in (0, 1) (default 1e-13).
+    maxiter
+        Largest number of those GMRES iterations (≥ 1, default 2000).
+    """
+
+    name: ClassVar[str] = "permutation"
+    tol: float | None = None
+    maxiter: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.tol is not None:
+            _check_fraction("tol", self.tol)
+        if self.maxiter is not None:
+            _check_count("maxiter", self.maxiter)
+
+
+@dataclass(frozen=True)
+class Cumulant(SteadyOptions):
+    """Approximate steady state of the closed moment equations (results are labelled
+    approximate).
+
+    Parameters
+    ----------
+    order
+        1 (mean field) or 2 (pair cumulants, the default).
+    tol
+        Stop when max|dx/dt| ≤ tol × the model's rate scale, in (0, 1).
+    max_steps
+        Most pseudo-time steps (≥ 1).
+    restart
+        Krylov vectors of each Newton–GMRES solve (≥ 1).
+    """
+
+    name: ClassVar[str] = "cumulant"
+    order: int | None = None
+    tol: float | None = None
+    max_steps: int | None = None
+    restart: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.order is not None and (isinstance(self.order, bool) or self.order not in (1, 2)):
+            raise ModelError(f"order = {self.order!r}: expected 1 (mean field) or 2 (pairs)")
+        if self.tol is not None:
+            _check_fraction("tol", self.tol)
+        for field in ("max_steps", "restart"):
+            if getattr(self, field) is not None:
+                _check_count(field, getattr(self, field))
+
+
 #: Method name → its options class.
 OPTION_CLASSES: dict[str, type[SteadyOptions]] = {
-    cls.name: cls for cls in (Analytic, Direct, Gmres)
+    cls.name: cls for cls in (Analytic, Direct, Gmres, Permutation, Cumulant)
 }
 
 

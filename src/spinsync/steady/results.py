@@ -7,6 +7,8 @@ from typing import Any
 
 from ..model import Network
 from ..states import BlockState, ProductState
+from ..states.moments import MomentState
+from ..states.permutation import PermutationState
 
 __all__ = ["StateChecks", "SteadyStateResult"]
 
@@ -41,12 +43,14 @@ class SteadyStateResult:
     Attributes
     ----------
     state
-        The steady state (:class:`BlockState` or, for the analytic no-go solution,
-        :class:`ProductState`).
+        The steady state (:class:`BlockState`; for the analytic no-go solution
+        :class:`ProductState`; for ``permutation`` a
+        :class:`~spinsync.states.permutation.PermutationState`; for ``cumulant`` a
+        :class:`~spinsync.states.moments.MomentState` of one- and two-site moments).
     network
         The model it solves.
     method
-        ``"analytic"``, ``"direct"`` or ``"gmres"``.
+        ``"analytic"``, ``"direct"``, ``"gmres"``, ``"permutation"`` or ``"cumulant"``.
     residual
         ‖L[ρ]‖_F / ‖ρ‖_F.
     checks
@@ -58,9 +62,13 @@ class SteadyStateResult:
     symmetry
         The symmetry the solve used: ``"u1"`` (total Jᶻ), ``"parity"`` or ``"none"``
         (detected from the model's terms unless a weaker one was requested).
+    approximate
+        True for approximations of the master equation (``cumulant``): ``residual`` is then
+        that of the approximate equations, and ``checks`` report — rather than enforce —
+        the physical domain (``info["domain"]``).
     """
 
-    state: BlockState | ProductState
+    state: BlockState | ProductState | PermutationState | MomentState
     network: Network
     method: str
     residual: float
@@ -68,3 +76,4 @@ class SteadyStateResult:
     nogo: bool
     info: dict[str, Any] = field(default_factory=dict)
     symmetry: str = "none"
+    approximate: bool = False

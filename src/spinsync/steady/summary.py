@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ModelError
 from ..measures import (
     fidelity,
     flipflop_matrix,
@@ -23,9 +24,10 @@ __all__ = ["steady_summary", "SUMMARY_KEYS"]
 
 #: Every key of :func:`steady_summary`, in the order it writes them.
 SUMMARY_KEYS = (
-    "n", "kind", "dims", "method", "symmetry", "nogo", "residual", "magnetization",
-    "coherence_re", "coherence_im", "flipflop_re", "flipflop_im", "sync_max", "sync_total",
-    "sync_site_max", "sync_site_phase", "fidelity_product", "connected_max",
+    "n", "kind", "dims", "method", "approximate", "symmetry", "nogo", "residual",
+    "magnetization", "coherence_re", "coherence_im", "flipflop_re", "flipflop_im", "sync_max",
+    "sync_total", "sync_site_max", "sync_site_phase", "fidelity_product", "connected_max",
+    "physical", "domain",
 )
 
 
@@ -44,7 +46,8 @@ def steady_summary(result: SteadyStateResult) -> dict[str, Any]:
 
         * ``n`` — number of sites; ``kind`` — ``"qubits"`` or ``"spins"``; ``dims`` — the
           local dimensions 2s_j + 1;
-        * ``method``; ``symmetry`` — the one the solve used (``"u1"``, ``"parity"``,
+        * ``method``; ``approximate`` — true for ``cumulant`` (a closure, not the master
+          equation's state); ``symmetry`` — the one the solve used (``"u1"``, ``"parity"``,
           ``"none"``); ``nogo`` — the theorem's conditions hold; ``residual`` —
           ‖L[ρ]‖_F/‖ρ‖_F;
         * ``magnetization`` — ⟨σᶻ_j⟩ for qubits, ⟨Jᶻ_j⟩ for spins;
@@ -64,9 +67,12 @@ def steady_summary(result: SteadyStateResult) -> dict[str, Any]:
         * ``fidelity_product`` — F(ρ_ss, ρ₀), None where ρ₀ is undefined (a site whose local
           Liouvillian has no unique steady state);
         * ``connected_max`` — the largest |⟨Aᵅ_jAᵝ_k⟩ − ⟨Aᵅ_j⟩⟨Aᵝ_k⟩| over pairs and
-          α, β ∈ {x, y, z}, with A = σ for qubits and J for spins.
+          α, β ∈ {x, y, z}, with A = σ for qubits and J for spins;
+        * ``physical``/``domain`` — approximate results only: whether the moments belong to
+          a state (|⟨σ⟩| ≤ 1, every reconstructed pair matrix positive) and the check's words.
 
-        Keys without meaning for a model are None, never invented numbers.
+        Keys without meaning for a model are None, never invented numbers (``fidelity_product``
+        is None for a cumulant result, which keeps only ⟨σ⟩ and pair correlations).
     """
     state = result.state
     network = result.network
@@ -89,11 +95,16 @@ def steady_summary(result: SteadyStateResult) -> dict[str, Any]:
         "sync_site_phase": [None if p.phase is None else float(p.phase) for p in sites],
     }
     rho0 = product_state(network)
+    try:
+        fid = None if rho0 is None else float(fidelity(state, rho0))
+    except ModelError:
+        fid = None  # the representation does not determine it (fidelity says why)
     summary = {
         "n": network.n,
         "kind": network.kind,
         "dims": list(network.dims),
         "method": result.method,
+        "approximate": bool(result.approximate),
         "symmetry": result.symmetry,
         "nogo": bool(result.nogo),
         "residual": float(result.residual),
@@ -103,7 +114,9 @@ def steady_summary(result: SteadyStateResult) -> dict[str, Any]:
         "flipflop_re": ff.real.tolist(),
         "flipflop_im": ff.imag.tolist(),
         **sync,
-        "fidelity_product": None if rho0 is None else float(fidelity(state, rho0)),
+        "fidelity_product": fid,
         "connected_max": float(connected),
+        "physical": bool(result.info.get("physical", True)) if result.approximate else None,
+        "domain": str(result.info.get("domain", "")) if result.approximate else None,
     }
     return {key: summary[key] for key in SUMMARY_KEYS}

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..blas_threads import limit_blas_threads
+from ..errors import ModelError
 from ..measures import fidelity, flipflop_matrix, magnetizations, spin_expectations, spin_flipflop_matrix
 from ..steady import product_state, steady_state
 from .axes import PointParams
@@ -45,7 +46,7 @@ def point_observables(result, network) -> dict[str, object]:
     """The per-point entries of :data:`RESULT_KEYS` from a ``steady_state`` result.
 
     Fidelity to ρ₀ (:func:`~spinsync.steady.product_state`) is NaN where ρ₀ is undefined
-    (a site whose local state is not unique).
+    (a site whose local state is not unique) or the result does not determine it.
     """
     state = result.state
     n = network.n
@@ -61,7 +62,7 @@ def point_observables(result, network) -> dict[str, object]:
         "flipflop": np.asarray(ff)[iu],
         "magnetization": np.asarray(mag, dtype=float),
         "coherence": np.asarray(coherence, dtype=complex),
-        "fidelity": float("nan") if rho0 is None else fidelity(state, rho0),
+        "fidelity": _fidelity_or_nan(state, rho0),
         "residual": result.residual,
         "min_eigenvalue": result.checks.min_eigenvalue,
         "method": result.method,
@@ -75,8 +76,10 @@ def solve_points(params: PointParams, solver: str = "batch", xxz: bool | None = 
     the weakest symmetry of the points; ``xxz`` is the legacy switch of
     :func:`~spinsync.sweeps.batch.batch_steady`); any other value is passed to
     :func:`~spinsync.steady.steady_state` point by point (``auto``, ``direct``, ``gmres``,
-    ``analytic``), which also raises its :class:`~spinsync.errors.NumericalError` if a
-    state fails its checks. Works for qubit and spin networks alike.
+    ``analytic``, ``permutation``, ``cumulant``), which also raises its
+    :class:`~spinsync.errors.NumericalError` if a state fails its checks. Works for qubit
+    and spin networks alike. ``fidelity`` is NaN where the result cannot give it
+    (``cumulant``).
     """
     if solver == "batch":
         return batch_steady(params, xxz)
@@ -98,6 +101,18 @@ def solve_points(params: PointParams, solver: str = "batch", xxz: bool | None = 
         "method": np.asarray(out["method"], dtype=str).reshape(count),
         "coherence": np.asarray(out["coherence"], dtype=complex).reshape(count, n),
     }
+
+
+def _fidelity_or_nan(state, rho0) -> float:
+    """F(ρ_ss, ρ₀), or NaN where ρ₀ is undefined or the state's representation does not
+    determine it (a cumulant result keeps only moments; a driven permutation state beyond
+    N = 12)."""
+    if rho0 is None:
+        return float("nan")
+    try:
+        return float(fidelity(state, rho0))
+    except ModelError:
+        return float("nan")
 
 
 def solve_chunk(task: ChunkTask) -> tuple[int, dict[str, NDArray], float]:

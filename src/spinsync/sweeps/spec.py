@@ -14,7 +14,7 @@ Shape (see ``examples/sweeps/``)::
     [sweep]
     name = "fig2a"                 # used in messages and metadata
     description = "Sᵐᵃˣ₁₂ over (m₁, m₂)"
-    solver = "auto"                # auto | batch | analytic | direct | gmres (if installed)
+    solver = "auto"                # auto | batch | analytic | direct | gmres | permutation | cumulant
     chunk_size = 2000              # optional: points per checkpoint chunk (default: ~1 s of work)
 
     [[axis]]                       # axes make a grid, the first one varies slowest
