@@ -8,7 +8,7 @@ The exact steady state (``method="auto"``: direct for N ≤ 6, GMRES above) agai
 cumulants (``method="cumulant"``, order 2) and mean field (order 1): the largest error of ⟨σᶻ_j⟩,
 of ⟨σ⁺_jσ⁻_k⟩ (relative to the largest exact |⟨σ⁺_jσ⁻_k⟩|) and of S_t.
 
-Timings (each case in a fresh subprocess, so ``ru_maxrss`` is that case's peak memory; the
+Timings (each case in a fresh subprocess, so its ``VmHWM`` is that case's peak memory; the
 load average ``os.getloadavg()`` is recorded before and after, because the machine is shared):
 
 * cumulant, N = 1000, all-to-all with distinct rates (Γᵍ_j, Γᵈ_j uniform in [0.2, 2], seed
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -123,6 +122,8 @@ def accuracy_table(rows: list[dict]) -> str:
 
 # --------------------------------------------------------------------------- timings
 def run_case(kind: str, size: int, extra: float) -> dict:
+    from peak_memory import peak_rss_bytes  # VmHWM: ru_maxrss would carry the parent's peak
+
     from spinsync import steady_state, sync_total
 
     load0 = os.getloadavg()[0]
@@ -133,7 +134,7 @@ def run_case(kind: str, size: int, extra: float) -> dict:
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     out = {"kind": kind, "size": size, "extra": extra, "n": net.n, "method": method,
            "wall": wall, "cpu": cpu, "residual": res.residual,
-           "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+           "peak_rss": peak_rss_bytes(),
            "sync_total": sync_total(res), "load_before": load0, "load_after": os.getloadavg()[0]}
     info = res.info
     if method == "cumulant":

@@ -13,8 +13,9 @@ space); "chain" — the boundary-driven XXZ chain of Prosen (σ⁺ on site 0 and
 last at Γ = 4, nothing in between, Uˣ = Uʸ = 1, Uᶻ = 0.5). Neither the Roulet–Bruder scheme
 nor the chain is certified unique, so spinsync solves twice there (the second-start check).
 
-Each case runs in a fresh subprocess so that its peak resident memory (``ru_maxrss``,
-which — unlike tracemalloc — counts BLAS/LAPACK work arrays) belongs to that case alone:
+Each case runs in a fresh subprocess so that its peak resident memory (``VmHWM``, which —
+unlike tracemalloc — counts BLAS/LAPACK work arrays, and unlike ``ru_maxrss`` does not
+inherit the parent's peak: ``peak_memory.py``) belongs to that case alone:
 spinsync runs first and its peak is read before QuTiP starts. QuTiP runs only where it
 finishes on the 2-core machine (N ≤ 7); N = 8 did not finish in 10 minutes.
 
@@ -156,9 +157,9 @@ def qutip_steady(network):  # -> dense ndarray
 
 
 def _peak_rss_bytes() -> int:
-    import resource
+    from peak_memory import peak_rss_bytes  # benchmarks/peak_memory.py: VmHWM, not ru_maxrss
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    return peak_rss_bytes()
 
 
 def run_case(n: int, family: str) -> dict:
