@@ -51,8 +51,8 @@ __all__ = ["solve_permutation", "permutation_partition", "permutation_memory_est
            "prefer_permutation", "EXACT_MAX_DIM"]
 
 #: ``auto`` prefers the permutation method (when groups exist) above this exact sector
-#: dimension: C(26, 13), the N = 13 sector that the exact GMRES solves in about 10 min and
-#: 6.3 GiB on the 2-core reference machine (BENCHMARKS.md); N = 14 would take ~45 min.
+#: dimension: C(26, 13), the N = 13 sector that the exact GMRES solves in 4.7 min and
+#: 11.6 GiB on the 2-core reference machine (BENCHMARKS.md); N = 14 took 28 min, 17.5 GiB.
 EXACT_MAX_DIM = 10_400_600
 
 #: Measured SuperLU (COLAMD) fill of one charge block: nnz(L + U)/dim^1.5 = 1.5 for one group
