@@ -1,4 +1,4 @@
-"""``spinsync steady`` options of the general model: ``--symmetry`` and the GMRES flags
+"""``spinsync steady`` options of the general model: ``--symmetry`` and the solver flags
 (``--tol``, ``--maxiter``, ``--restart``) that the library's messages advise, and the
 human-readable output of spin and driven models."""
 
@@ -83,6 +83,31 @@ def test_gmres_flags_without_gmres_are_refused_not_ignored() -> None:
     _one_line_exit_2(res, "--tol", "auto chose 'direct'", "--method gmres")
     res = _steady(str(EXAMPLES / "two_qubit.toml"), "--method", "direct", "--maxiter", "5", "--restart", "5")
     _one_line_exit_2(res, "--maxiter, --restart", "--method is 'direct'")
+
+
+@pytest.mark.parametrize("method, flags, taken", [
+    ("permutation", ("--tol", "1e-12", "--maxiter", "50"), {"tol": 1e-12, "maxiter": 50}),
+    ("cumulant", ("--tol", "1e-9", "--restart", "20"), {"tol": 1e-9, "restart": 20}),
+])
+def test_solver_flags_of_the_methods_beyond_gmres(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                  method: str, flags: tuple, taken: dict) -> None:
+    """Each iterative method gets the flags it takes; a flag it does not take is refused."""
+    model = tmp_path / "group.toml"  # a memory qubit and three identical qubits
+    model.write_text('[qubits]\nmagnetization = [0.5, -0.3, -0.3, -0.3]\n\n[couplings]\n'
+                     'topology = "all-to-all"\nux = 2.0\nuy = 2.0\nuz = 1.0\n')
+    seen: dict = {}
+    solver = spinsync.steady.api.METHODS[method]
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return solver(*args, **kwargs)
+
+    monkeypatch.setitem(spinsync.steady.api.METHODS, method, spy)
+    assert _json(str(model), "--method", method, *flags)["method"] == method
+    assert {k: seen[k] for k in taken} == taken
+    other = "--restart" if method == "permutation" else "--maxiter"
+    _one_line_exit_2(_steady(str(model), "--method", method, other, "5"),
+                     other, f"--method is '{method}'", "--method gmres")
 
 
 def _advised_flags(message: str) -> set[str]:

@@ -67,8 +67,8 @@ def steady(
         flags = ", ".join(f"--{name}" for name in refused)
         how = f"auto chose {chosen!r} for this model" if method == "auto" else f"--method is {chosen!r}"
         users = [m for m, taken in _SOLVER_FLAGS.items() if set(refused) <= taken]
-        raise ModelError(f"{flags}: only for the {' and '.join(users)} method ({how}); "
-                         f"pass --method {users[0]} to use it")
+        which = f"the {users[0]} method" if len(users) == 1 else f"the {' and '.join(users)} methods"
+        raise ModelError(f"{flags}: only for {which} ({how}); pass --method {users[0]} to use it")
     with solver_progress(enabled=not json_out) as callback:
         # Only iterative methods report progress; the others take no callback.
         options = dict(solver_options)
