@@ -31,7 +31,8 @@ from .plan import Plan, make_plan
 from .results import SteadyStateResult
 from .uniqueness import certified_unique
 
-__all__ = ["solve_direct", "direct_memory_estimate", "with_trace_row", "DEGENERACY_COND"]
+__all__ = ["solve_direct", "direct_memory_estimate", "with_trace_row", "DEGENERACY_COND",
+           "smallest_singular_value"]
 
 #: Measured LU fill of the sector Liouvillian with SuperLU/COLAMD: nnz(L+U) ≈ 0.68–0.8 × dim²
 #: for all-to-all networks at N = 6…8 (XXZ and XYZ) — the factors are essentially dense.
@@ -79,7 +80,7 @@ def with_trace_row(system: Any, trace: NDArray[np.float64],
     return out, rhs, pivot
 
 
-def _smallest_singular_value(lu: spla.SuperLU, n: int, steps: int = 6) -> float:
+def smallest_singular_value(lu: spla.SuperLU, n: int, steps: int = 6) -> float:
     """Estimate σ_min(A) from its LU factors by inverse iteration on (A Aᴴ)⁻¹."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
@@ -135,7 +136,7 @@ def solve_direct(model: Any, *, symmetry: str = "auto", plan: Plan | None = None
             cond = None
             if not certified:
                 norm = float(spla.norm(system))
-                cond = norm / max(_smallest_singular_value(lu, dim), 1e-300)
+                cond = norm / max(smallest_singular_value(lu, dim), 1e-300)
     except RuntimeError as exc:  # "Factor is exactly singular"
         raise NumericalError(
             f"sparse LU failed on the sector Liouvillian ({exc}): the steady state is not "

@@ -40,7 +40,7 @@ from ..resources import check_memory, format_bytes
 from ..states.permutation import PermutationState
 from .analytic import nogo_conditions_hold
 from .checks import check_state
-from .direct import DEGENERACY_COND, _smallest_singular_value, with_trace_row
+from .direct import DEGENERACY_COND, smallest_singular_value, with_trace_row
 from .gmres import UNIQUENESS_RTOL
 from .krylov import gmres_right
 from .plan import Plan
@@ -270,7 +270,7 @@ class _ChargeBlocks:
         return out
 
     def smallest_singular_value(self) -> float:
-        return min(_smallest_singular_value(lu, rows.size) for rows, lu in zip(self.rows, self.lus))
+        return min(smallest_singular_value(lu, rows.size) for rows, lu in zip(self.rows, self.lus))
 
 
 def _gmres(system, blocks: _ChargeBlocks, rhs, x0, liouv, trace, tol: float, maxiter: int):
