@@ -122,7 +122,6 @@ def steady_state(model: Any, method: str | SteadyOptions = "auto", *, symmetry: 
         method = _choose(model, plan, symmetry)
         options, unused = options_for_choice(method, options)
     solver = METHODS[method]
-    _check_options(method, solver, options)
     if "plan" in inspect.signature(solver).parameters:
         result = checked(solver(model, plan=plan, **options))
     else:
@@ -169,25 +168,6 @@ def _fits(method: str, plan: Any) -> bool:
     else:
         need = gmres_memory_estimate(dim, MIN_RESTART)
     return need <= MEMORY_FRACTION * available_memory()
-
-
-_OPTIONS = {
-    "analytic": set(),
-    "direct": set(),
-    "gmres": {"tol", "maxiter", "restart", "callback", "backend"},
-    "permutation": {"tol", "maxiter"},
-    "cumulant": {"order", "tol", "max_steps", "restart"},
-}
-
-
-def _check_options(method: str, solver: Solver, options: dict[str, object]) -> None:
-    allowed = _OPTIONS.get(method)
-    if allowed is None:
-        return
-    unknown = sorted(set(options) - allowed)
-    if unknown:
-        takes = ", ".join(sorted(allowed)) or "no options"
-        raise ModelError(f"method {method!r} does not take {', '.join(unknown)} (it takes {takes})")
 
 
 @register_method("analytic")
