@@ -15,9 +15,8 @@ MAX_PAIRS_SHOWN = 15
 #: Values of ``--symmetry`` (``spinsync.operators.symmetry.SYMMETRIES`` and ``auto``).
 SYMMETRY_CHOICES = ("auto", "u1", "parity", "none")
 
-#: The solver flags each method takes (cumulant calls its step budget max_steps: not --maxiter).
-_SOLVER_FLAGS = {"gmres": {"tol", "maxiter", "restart"}, "permutation": {"tol", "maxiter"},
-                 "cumulant": {"tol", "restart"}}
+#: The solver flags; a method takes those its options class has (steady/options.py).
+_SOLVER_FLAGS = ("tol", "maxiter", "restart")
 
 #: Below this modulus a coherence ⟨σ⁺_j⟩ (⟨J⁺_j⟩) counts as zero in the table (rounding).
 _SHOWN_ZERO = 1e-13
@@ -62,11 +61,12 @@ def steady(
     solver_options = _solver_options(tol, maxiter, restart)
     network = load_model(model)
     chosen = choose_method(network, symmetry) if method == "auto" else method
-    refused = sorted(set(solver_options) - _SOLVER_FLAGS.get(chosen, set()))
+    takes = _flags_taken()
+    refused = sorted(set(solver_options) - takes.get(chosen, set()))
     if refused:
         flags = ", ".join(f"--{name}" for name in refused)
         how = f"auto chose {chosen!r} for this model" if method == "auto" else f"--method is {chosen!r}"
-        users = [m for m, taken in _SOLVER_FLAGS.items() if set(refused) <= taken]
+        users = [m for m, taken in takes.items() if set(refused) <= taken]
         which = f"the {users[0]} method" if len(users) == 1 else f"the {' and '.join(users)} methods"
         raise ModelError(f"{flags}: only for {which} ({how}); pass --method {users[0]} to use it")
     with solver_progress(enabled=not json_out) as callback:
@@ -80,6 +80,17 @@ def steady(
         print_json(summary)
         return
     _print_summary(model, result, summary)
+
+
+def _flags_taken() -> dict[str, set[str]]:
+    """Method → the solver flags it takes (cumulant's step budget is max_steps: no --maxiter)."""
+    from dataclasses import fields
+
+    from ..steady.options import OPTION_CLASSES
+
+    takes = {name: {f.name for f in fields(cls)} & set(_SOLVER_FLAGS)
+             for name, cls in OPTION_CLASSES.items()}
+    return {name: taken for name, taken in takes.items() if taken}
 
 
 def _solver_options(tol: Optional[float], maxiter: Optional[int], restart: Optional[int]) -> dict:

@@ -20,7 +20,7 @@ from ..measures.sync import site_sync, sync_max_matrix, sync_total
 from .analytic import product_state
 from .results import SteadyStateResult
 
-__all__ = ["steady_summary", "SUMMARY_KEYS"]
+__all__ = ["steady_summary", "product_fidelity", "SUMMARY_KEYS"]
 
 #: Every key of :func:`steady_summary`, in the order it writes them.
 SUMMARY_KEYS = (
@@ -29,6 +29,19 @@ SUMMARY_KEYS = (
     "sync_total", "sync_site_max", "sync_site_phase", "fidelity_product", "connected_max",
     "physical", "domain",
 )
+
+
+def product_fidelity(state: Any, network: Any) -> float | None:
+    """F(ρ_ss, ρ₀), or None where it has no value: ρ₀ is undefined (a site whose local
+    Liouvillian has no unique steady state) or the state's representation does not determine
+    it (a cumulant result keeps only moments; a driven permutation state beyond N = 12)."""
+    rho0 = product_state(network)
+    if rho0 is None:
+        return None
+    try:
+        return float(fidelity(state, rho0))
+    except ModelError:
+        return None
 
 
 def steady_summary(result: SteadyStateResult) -> dict[str, Any]:
@@ -94,11 +107,7 @@ def steady_summary(result: SteadyStateResult) -> dict[str, Any]:
         "sync_site_max": [float(p.max) for p in sites],
         "sync_site_phase": [None if p.phase is None else float(p.phase) for p in sites],
     }
-    rho0 = product_state(network)
-    try:
-        fid = None if rho0 is None else float(fidelity(state, rho0))
-    except ModelError:
-        fid = None  # the representation does not determine it (fidelity says why)
+    fid = product_fidelity(state, network)
     summary = {
         "n": network.n,
         "kind": network.kind,

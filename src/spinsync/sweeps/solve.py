@@ -17,9 +17,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..blas_threads import limit_blas_threads
-from ..errors import ModelError
-from ..measures import fidelity, flipflop_matrix, magnetizations, spin_expectations, spin_flipflop_matrix
-from ..steady import product_state, steady_state
+from ..measures import flipflop_matrix, magnetizations, spin_expectations, spin_flipflop_matrix
+from ..steady import steady_state
+from ..steady.summary import product_fidelity
 from .axes import PointParams
 from .batch import RESULT_KEYS, batch_steady
 
@@ -57,12 +57,12 @@ def point_observables(result, network) -> dict[str, object]:
         ff, mag = spin_flipflop_matrix(state), spin_expectations(state, "z")
     # σ⁺ = J⁺ for s = ½, so one function gives ⟨σ⁺_j⟩ and ⟨J⁺_j⟩.
     coherence = spin_expectations(state, "+")
-    rho0 = product_state(network)
+    fid = product_fidelity(state, network)
     return {
         "flipflop": np.asarray(ff)[iu],
         "magnetization": np.asarray(mag, dtype=float),
         "coherence": np.asarray(coherence, dtype=complex),
-        "fidelity": _fidelity_or_nan(state, rho0),
+        "fidelity": float("nan") if fid is None else fid,
         "residual": result.residual,
         "min_eigenvalue": result.checks.min_eigenvalue,
         "method": result.method,
@@ -101,18 +101,6 @@ def solve_points(params: PointParams, solver: str = "batch", xxz: bool | None = 
         "method": np.asarray(out["method"], dtype=str).reshape(count),
         "coherence": np.asarray(out["coherence"], dtype=complex).reshape(count, n),
     }
-
-
-def _fidelity_or_nan(state, rho0) -> float:
-    """F(ρ_ss, ρ₀), or NaN where ρ₀ is undefined or the state's representation does not
-    determine it (a cumulant result keeps only moments; a driven permutation state beyond
-    N = 12)."""
-    if rho0 is None:
-        return float("nan")
-    try:
-        return float(fidelity(state, rho0))
-    except ModelError:
-        return float("nan")
 
 
 def solve_chunk(task: ChunkTask) -> tuple[int, dict[str, NDArray], float]:
