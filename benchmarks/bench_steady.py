@@ -10,8 +10,9 @@ General-model rows (issue 10): "spin1-RB" — spin-1 sites in the Roulet–Brude
 (J⁺Jᶻ, J⁻Jᶻ), all-to-all XXZ Uˣ = Uʸ = 1, Uᶻ = 0.5, γᵍ_j, γᵈ_j ∈ [0.5, 2], ω_j ∈ [−1, 1];
 "driven" — the U=2 qubit network with a drive Ω = 0.5 on qubit 0 (no symmetry: the full
 space); "chain" — the boundary-driven XXZ chain of Prosen (σ⁺ on site 0 and σ⁻ on the
-last at Γ = 4, nothing in between, Uˣ = Uʸ = 1, Uᶻ = 0.5). Neither the Roulet–Bruder scheme
-nor the chain is certified unique, so spinsync solves twice there (the second-start check).
+last at Γ = 4, nothing in between, Uˣ = Uʸ = 1, Uᶻ = 0.5). The chain is certified
+irreducible (spinsync.steady.irreducibility: one GMRES solve); the Roulet–Bruder scheme is
+not (J±Jᶻ annihilate m = 0), so spinsync solves twice there (the second-start check).
 
 Each case runs in a fresh subprocess so that its peak resident memory (``VmHWM``, which —
 unlike tracemalloc — counts BLAS/LAPACK work arrays, and unlike ``ru_maxrss`` does not

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from hypothesis import strategies as st
 
 import spinsync as ss
 
@@ -264,3 +265,34 @@ def cached_reference(name: str) -> np.ndarray:
         ref.setflags(write=False)
         _REFERENCES[name] = ref
     return _REFERENCES[name]
+
+
+# ------------------------------------------------------------------ random cases (hypothesis)
+@st.composite
+def random_qubit_cases(draw, any_rates: bool = False):
+    """N = 2…3 qubits on a chain with nonzero flip terms; site 0 has gain and damping (any
+    rates, zeros included, with ``any_rates``), the others any rates including exact zeros;
+    optional dephasing, drive (with phases), field, collective lowering on all sites; XXZ
+    or XYZ."""
+    n = draw(st.integers(2, 3))
+    rate = st.one_of(st.just(0.0), st.floats(0.05, 2.0))
+    first = rate if any_rates else st.floats(0.1, 2.0)
+    gain = [draw(first)] + [draw(rate) for _ in range(n - 1)]
+    damping = [draw(first)] + [draw(rate) for _ in range(n - 1)]
+    xyz = draw(st.booleans())
+    bonds = []
+    for j in range(n - 1):
+        ux = draw(st.floats(0.2, 2.0)) * draw(st.sampled_from([-1, 1]))
+        uy = ux + draw(st.floats(0.2, 1.0)) if xyz else ux
+        bonds.append((j, j + 1, ux, uy, draw(st.floats(-1.0, 1.0))))
+    case = dict(kind="qubit", gain=gain, damping=damping, bonds=bonds,
+                omega=[draw(st.floats(-1.0, 1.0)) for _ in range(n)],
+                field=draw(st.floats(-0.5, 0.5)))
+    if draw(st.booleans()):
+        case["dephasing"] = [draw(rate) for _ in range(n)]
+    if draw(st.booleans()):
+        case["drive"] = [draw(st.floats(0.1, 1.5)) for _ in range(n)]
+        case["drive_phase"] = [draw(st.floats(-np.pi, np.pi)) for _ in range(n)]
+    if draw(st.booleans()):
+        case["collective"] = [("all", "lowering", draw(st.floats(0.05, 1.0)))]
+    return case

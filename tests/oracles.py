@@ -246,6 +246,19 @@ class DenseModel:
     def steady(self) -> np.ndarray:
         return dense_steady(self.hamiltonian(), self.jumps())
 
+    def collapse_operators(self) -> list[np.ndarray]:
+        """c = √(r/2)·A for every jump (the ½ of ½ r D[A])."""
+        return [np.sqrt(r / 2) * a for r, a in self.jumps()]
+
+    def effective_hamiltonian(self) -> np.ndarray:
+        """H_eff = H − (i/2) Σ_c c†c."""
+        return self.hamiltonian() - 0.5j * sum((c.conj().T @ c for c in self.collapse_operators()),
+                                               np.zeros((self.dim, self.dim), complex))
+
+    def irreducible(self) -> bool:
+        """Whether {H_eff, c} generate all matrices (Burnside: no common invariant subspace)."""
+        return unital_algebra_is_full([self.effective_hamiltonian(), *self.collapse_operators()])
+
     def kernel_dimension(self, tol: float = 1e-9) -> int:
         """Number of zero singular values of L (1 ⇔ unique steady state). Dense SVD: D ≤ 27."""
         sv = np.linalg.svd(self.liouvillian(), compute_uv=False)
@@ -268,6 +281,27 @@ class DenseModel:
         if any(x is None for x in locs):
             return None
         return reduce(np.kron, locs)
+
+
+def unital_algebra_is_full(generators: Sequence[np.ndarray], tol: float = 1e-9) -> bool:
+    """Whether I and ``generators`` span all d×d matrices under products (dense closure).
+
+    Independent of spinsync: grow an orthonormal basis (QR with a rank cut) of vec(words),
+    multiplying every new element by every generator, until nothing new appears. d ≤ 32.
+    """
+    d = generators[0].shape[0]
+    gens = [g / np.linalg.norm(g) for g in generators if np.linalg.norm(g) > 0]
+    basis = np.zeros((d * d, 0), complex)
+    new = [np.eye(d, dtype=complex) / np.sqrt(d)]
+    while new and basis.shape[1] < d * d:
+        cand = np.stack([w.reshape(-1) for w in new], axis=1)
+        cand = cand - basis @ (basis.conj().T @ cand)
+        cand = cand - basis @ (basis.conj().T @ cand)
+        u, sv, _ = np.linalg.svd(cand, full_matrices=False)
+        keep = u[:, sv > tol]
+        basis = np.concatenate([basis, keep], axis=1)
+        new = [g @ k.reshape(d, d) for k in keep.T for g in gens]
+    return basis.shape[1] == d * d
 
 
 def lindblad_rhs(h: np.ndarray, jumps: Sequence[tuple[float, np.ndarray]], rho: np.ndarray) -> np.ndarray:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
 
 import spinsync as ss
 
@@ -35,6 +34,7 @@ from tests.general_cases import (
     expected_symmetry,
     max_diff,
     network,
+    random_qubit_cases,
     reference,
     solve,
 )
@@ -275,36 +275,8 @@ def test_no_product_state_without_local_dissipation(name: str) -> None:
 
 
 # ------------------------------------------------------------------ random models (hypothesis)
-@st.composite
-def _random_qubit_models(draw):
-    """N = 2…3 qubits on a chain with nonzero flip terms; site 0 has gain and damping, the
-    others any rates including exact zeros; optional dephasing, drive (with phases), field,
-    collective lowering on all sites; XXZ or XYZ."""
-    n = draw(st.integers(2, 3))
-    rate = st.one_of(st.just(0.0), st.floats(0.05, 2.0))
-    gain = [draw(st.floats(0.1, 2.0))] + [draw(rate) for _ in range(n - 1)]
-    damping = [draw(st.floats(0.1, 2.0))] + [draw(rate) for _ in range(n - 1)]
-    xyz = draw(st.booleans())
-    bonds = []
-    for j in range(n - 1):
-        ux = draw(st.floats(0.2, 2.0)) * draw(st.sampled_from([-1, 1]))
-        uy = ux + draw(st.floats(0.2, 1.0)) if xyz else ux
-        bonds.append((j, j + 1, ux, uy, draw(st.floats(-1.0, 1.0))))
-    case = dict(kind="qubit", gain=gain, damping=damping, bonds=bonds,
-                omega=[draw(st.floats(-1.0, 1.0)) for _ in range(n)],
-                field=draw(st.floats(-0.5, 0.5)))
-    if draw(st.booleans()):
-        case["dephasing"] = [draw(rate) for _ in range(n)]
-    if draw(st.booleans()):
-        case["drive"] = [draw(st.floats(0.1, 1.5)) for _ in range(n)]
-        case["drive_phase"] = [draw(st.floats(-np.pi, np.pi)) for _ in range(n)]
-    if draw(st.booleans()):
-        case["collective"] = [("all", "lowering", draw(st.floats(0.05, 1.0)))]
-    return case
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_random_qubit_models())
+@given(random_qubit_cases())
 def test_random_models_are_physical_and_match_qutip(case: dict) -> None:
     """Invariants on random small models: Tr ρ = 1, ρ = ρ†, ρ ⪰ 0, agreement with QuTiP and
     the detected symmetry. Models whose steady state is not unique are skipped (decided by

@@ -3,8 +3,9 @@ and, beyond exact reach, the permutation method (exact, groups of identical qubi
 cumulant expansion (approximate).
 
 Layout: :mod:`.plan` (symmetry and sizes, before anything is built) → :mod:`.uniqueness`
-(certificate or refusal) → the methods (:mod:`.analytic`, :mod:`.direct`, :mod:`.gmres` with
-the Krylov core :mod:`.krylov`, :mod:`.permutation`, :mod:`.cumulant`) → :mod:`.checks` →
+(certificate or refusal) and :mod:`.irreducibility` (the certificate that covers chains) →
+the methods (:mod:`.analytic`, :mod:`.direct`, :mod:`.gmres` with the Krylov core
+:mod:`.krylov`, :mod:`.permutation`, :mod:`.cumulant`) → :mod:`.checks` →
 :class:`.results.SteadyStateResult`; :mod:`.api` dispatches.
 """
 
@@ -24,6 +25,7 @@ from .direct import direct_memory_estimate
 from .gmres import gmres_memory_estimate
 from .permutation import solve_permutation
 from .plan import Plan, make_plan
+from .irreducibility import IrreducibilityReport, certify_irreducible
 from .results import StateChecks, SteadyStateResult
 from .uniqueness import certified_unique, check_uniqueness, isolated_sites
 
@@ -34,5 +36,6 @@ __all__ = [
     "product_residual", "product_residual_terms", "BondResidual",
     "Plan", "make_plan", "direct_memory_estimate", "gmres_memory_estimate",
     "certified_unique", "check_uniqueness", "isolated_sites",
+    "certify_irreducible", "IrreducibilityReport",
     "solve_permutation", "solve_cumulant",
 ]

@@ -25,9 +25,11 @@ s t (1 − tᵀx), so ‖L x‖ ≤ ‖r‖. The solver stops on ‖r‖ ≤ ½�
 true ‖L[ρ]‖_F/‖ρ‖_F with the matrix-free L, iterating on if needed.
 
 Uniqueness: a second zero mode makes L + s t tᵀ singular, and GMRES would still converge —
-to a state that depends on where it started. When uniqueness is not certified
-(:mod:`spinsync.steady.uniqueness`) the solve is repeated from a random state and the two
-results compared (:data:`UNIQUENESS_RTOL`); they differ by O(1) when the kernel is degenerate.
+to a state that depends on where it started. When uniqueness is certified neither by the
+sites' own jumps (:mod:`spinsync.steady.uniqueness`) nor by irreducibility
+(:mod:`spinsync.steady.irreducibility`: a boundary-driven chain), the solve is repeated from a
+random state and the two results compared (:data:`UNIQUENESS_RTOL`); they differ by O(1)
+when the kernel is degenerate.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from .checks import check_state
 from .krylov import gmres_right
 from .plan import Plan, make_plan
 from .results import SteadyStateResult
+from .irreducibility import certify_irreducible
 from .uniqueness import certified_unique
 
 __all__ = ["solve_gmres", "gmres_memory_estimate", "DEFAULT_TOL", "DEFAULT_RESTART",
@@ -197,7 +200,10 @@ def solve_gmres(
         ‖L[ρ]‖/‖ρ‖), ``time`` and ``setup_time`` (s), ``sector``, ``sector_dim``,
         ``restart``, ``cycles``, ``backend``, the preconditioner's factorization stats,
         ``liouvillian_time`` / ``preconditioner_time`` (s spent applying L and L_nj⁻¹) and
-        ``uniqueness`` (``"certified"`` or ``"checked"``, with ``uniqueness_difference``).
+        ``uniqueness`` (``"certified"`` or ``"checked"``, with ``uniqueness_difference``),
+        ``uniqueness_certificate`` (``"local jumps"``, ``"irreducible"`` or None) and, when the
+        irreducibility test ran, ``irreducibility`` (its one-line outcome) and
+        ``irreducibility_time`` (s).
 
     Raises
     ------
@@ -320,9 +326,18 @@ def solve_gmres(
         return solve_gmres(network, tol, maxiter, restart, callback, backend,
                            precision="double", symmetry=symmetry, plan=plan)
     first_iterations = counters["iterations"]
-    certified = certified_unique(terms)
-    info_unique: dict[str, Any] = {"uniqueness": "certified" if certified else "checked"}
-    if not certified:
+    certificate = "local jumps" if certified_unique(terms) else None
+    info_unique: dict[str, Any] = {}
+    if certificate is None:
+        # Cheaper than a second solve wherever it is attempted (seconds at N = 12).
+        report = certify_irreducible(terms)
+        info_unique["irreducibility"] = report.reason
+        info_unique["irreducibility_time"] = report.seconds
+        if report.irreducible:
+            certificate = "irreducible"
+    info_unique["uniqueness"] = "checked" if certificate is None else "certified"
+    info_unique["uniqueness_certificate"] = certificate
+    if certificate is None:
         try:
             other, _ = solve_from(be.asarray(_random_start(sector)), False)
         except _Breakdown:

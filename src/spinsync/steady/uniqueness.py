@@ -11,9 +11,12 @@
   with a non-zero rate) that no chain of bonds with a flip term (Uˣ or Uʸ ≠ 0) connects to
   a dissipated site keeps its state forever — the steady state is not unique. Refused
   before any solve, naming the site.
-* Otherwise uniqueness is not decided cheaply (a boundary-driven chain, damping-only
-  qubits, the Roulet–Bruder scheme): the solvers solve and check that no second zero mode
-  is there (:mod:`spinsync.steady.direct`, :mod:`spinsync.steady.gmres`).
+* Otherwise uniqueness is not decided per site (a boundary-driven chain, damping-only
+  qubits, the Roulet–Bruder scheme). The direct solver reads it off its factorization;
+  GMRES first tries the global certificate of :mod:`spinsync.steady.irreducibility` (no
+  subspace invariant under H_eff and the jumps: it covers boundary-driven chains), and
+  otherwise solves twice and checks that no second zero mode is there
+  (:mod:`spinsync.steady.direct`, :mod:`spinsync.steady.gmres`).
 """
 
 from __future__ import annotations
