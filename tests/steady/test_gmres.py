@@ -171,6 +171,53 @@ def test_no_jump_inverse_is_exact(cond_limit: float, kind: str, q: int) -> None:
         np.testing.assert_allclose(lhs, rb[(b, c)], rtol=0, atol=1e-11 * np.abs(rb[(b, c)]).max())
 
 
+def _hermitian_blocks(sector: OperatorSector, rng: np.random.Generator) -> np.ndarray:
+    """A random Hermitian operator on the steady sector, as the sector's complex vector."""
+    sizes = sector.basis.sizes
+    blocks = {}
+    for b, c in sector.pairs:
+        g = rng.normal(size=(sizes[b], sizes[c])) + 1j * rng.normal(size=(sizes[b], sizes[c]))
+        blocks[(b, c)] = g + g.conj().T
+    return sector.join(blocks)
+
+
+@pytest.mark.parametrize("precision,tol", [("double", 1e-11), ("single", 1e-4)])
+def test_real_route_matches_the_complex_inverse(precision: str, tol: float) -> None:
+    """The real-coordinate route (Re + Im of Hermitian blocks, 10 real products) gives the
+    complex route's L_nj⁻¹[X]; in single precision to ~κ₁·6e-8 (κ₁ ≈ 60 here)."""
+    net = _network(6, 2.0, 2.0, 1.0, seed=6)
+    sector = OperatorSector.steady(BlockBasis.build(6, "magnetization"))
+    inv = NoJumpInverse(net, sector, precision=precision)
+    assert inv.info["single_precision_blocks"] == (inv.info["eig_blocks"] if precision == "single" else 0)
+    x = _hermitian_blocks(sector, np.random.default_rng(1))
+    z = inv.apply(x)
+    expected = z.real + z.imag
+    got = inv.apply_real(x.real + x.imag)
+    assert np.abs(got - expected).max() <= tol * np.abs(expected).max()
+
+
+@pytest.mark.parametrize("limit,single", [(0.0, False), (np.inf, True)])
+def test_auto_precision_follows_the_condition_limit(monkeypatch: pytest.MonkeyPatch,
+                                                    limit: float, single: bool) -> None:
+    from spinsync.liouvillian import nojump
+
+    monkeypatch.setattr(nojump, "SINGLE_COND_LIMIT", limit)
+    net = _network(5, 2.0, 2.0, 1.0, seed=5)
+    inv = NoJumpInverse(net, OperatorSector.steady(BlockBasis.build(5, "magnetization")))
+    assert inv.info["single_precision_blocks"] == (inv.info["eig_blocks"] if single else 0)
+
+
+@pytest.mark.parametrize("precision", ["single", "double", "auto"])
+def test_every_precision_agrees_with_direct(precision: str) -> None:
+    """The single-precision preconditioner inside FGMRES still meets tol in double."""
+    from spinsync.steady.gmres import solve_gmres
+
+    net = _network(6, 80.0, 80.0, 1.0, seed=6)
+    g = solve_gmres(net, precision=precision)
+    assert g.residual <= 1e-10 and _true_residual(g) <= 1e-10
+    assert _max_difference(g, steady_state(net, method="direct")) <= AGREE
+
+
 def test_backend_selection() -> None:
     assert get_backend(None).name == "numpy"
     assert get_backend("auto").name == ("cupy" if gpu_available() else "numpy")
