@@ -48,3 +48,38 @@ def test_sigterm_raises_terminated_only_inside() -> None:
         assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
         signal.raise_signal(signal.SIGTERM)
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+@pytest.mark.parametrize("sig, code, word", [(signal.SIGINT, 130, "interrupted"),
+                                             (signal.SIGTERM, 143, "terminated")])
+def test_interrupt_replaced_by_another_error_still_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          sig: int, code: int, word: str) -> None:
+    """A signal whose KeyboardInterrupt lands in NumPy's C code comes out as a TypeError
+    (seen in np.unique during a sweep's Ctrl-C); the command still ends as interrupted."""
+    import spinsync.dynamics
+
+    def replaced(*args, **kwargs):
+        try:
+            signal.raise_signal(sig)
+        except KeyboardInterrupt:
+            raise TypeError("Cannot compare structured arrays unless they have a common dtype") from None
+
+    monkeypatch.setattr(spinsync.dynamics, "evolve", replaced)
+    (tmp_path / "m.toml").write_text(MODEL)
+    with sigterm_as_interrupt():
+        res = CliRunner().invoke(app, ["evolve", str(tmp_path / "m.toml"), "--t-max", "1"])
+    assert res.exit_code == code, res.output
+    assert res.stderr == f"spinsync: error: {word}\n"
+
+
+def test_an_error_without_a_signal_is_not_an_interrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spinsync.dynamics
+
+    def broken(*args, **kwargs):
+        raise TypeError("a genuine bug")
+
+    monkeypatch.setattr(spinsync.dynamics, "evolve", broken)
+    (tmp_path / "m.toml").write_text(MODEL)
+    with sigterm_as_interrupt():
+        res = CliRunner().invoke(app, ["evolve", str(tmp_path / "m.toml"), "--t-max", "1"])
+    assert isinstance(res.exception, TypeError) and res.exit_code == 1

@@ -53,23 +53,48 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so that both stop a command alike."""
 
 
+#: The interrupts (Ctrl-C, SIGTERM) received while the current command runs, in order.
+_RECEIVED: list[KeyboardInterrupt] = []
+
+
 @contextlib.contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """While the CLI runs, SIGTERM raises :class:`Terminated` in the main thread.
+    """While the CLI runs, SIGTERM raises :class:`Terminated` in the main thread, and both
+    it and Ctrl-C are recorded (:func:`received_interrupt`).
 
     The first SIGTERM starts the same orderly stop as Ctrl-C (a sweep stops its workers;
     finished chunks are already saved); further ones are ignored until that completes.
     """
 
-    def handler(signum: int, frame: object) -> None:
+    def on_term(signum: int, frame: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise Terminated
+        exc = Terminated()
+        _RECEIVED.append(exc)
+        raise exc
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    def on_int(signum: int, frame: object) -> None:
+        exc = KeyboardInterrupt()
+        _RECEIVED.append(exc)
+        raise exc
+
+    previous_term = signal.signal(signal.SIGTERM, on_term)
+    previous_int = signal.signal(signal.SIGINT, on_int)
+    _RECEIVED.clear()
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
+
+
+def received_interrupt() -> KeyboardInterrupt | None:
+    """The first interrupt received during this command, or None.
+
+    Needed because the KeyboardInterrupt a signal raises can be replaced on its way up: when
+    it lands inside NumPy's C code (dtype promotion in ``np.unique``, measured), NumPy
+    reports a TypeError instead. An error that follows an interrupt is that interrupt.
+    """
+    return _RECEIVED[0] if _RECEIVED else None
 
 
 def interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
@@ -79,6 +104,16 @@ def interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
     return "interrupted", EXIT_INTERRUPTED
 
 
+def as_interrupt(exc: BaseException) -> KeyboardInterrupt | None:
+    """``exc`` itself if it is an interrupt, the interrupt it replaced if one was received
+    (:func:`received_interrupt`), else None. CLI exits (``typer.Exit``) are never one."""
+    if isinstance(exc, KeyboardInterrupt):
+        return exc
+    if isinstance(exc, (typer.Exit, SystemExit)):
+        return None
+    return received_interrupt()
+
+
 def handle_errors(fn: F) -> F:
     """Map spinsync's exceptions to the CLI's exit codes, without tracebacks."""
 
@@ -86,15 +121,17 @@ def handle_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except KeyboardInterrupt as exc:
-            what, code = interrupted(exc)
-            fail(what, code)
-        except (ModelError, MemoryLimitError) as exc:
-            fail(str(exc), EXIT_INVALID)
-        except NumericalError as exc:
-            fail(f"numerical failure: {exc}", EXIT_NUMERICAL)
-        except SpinsyncError as exc:
-            fail(str(exc), EXIT_NUMERICAL)
+        except BaseException as exc:
+            stop = as_interrupt(exc)
+            if stop is not None:
+                fail(*interrupted(stop))
+            if isinstance(exc, (ModelError, MemoryLimitError)):
+                fail(str(exc), EXIT_INVALID)
+            if isinstance(exc, NumericalError):
+                fail(f"numerical failure: {exc}", EXIT_NUMERICAL)
+            if isinstance(exc, SpinsyncError):
+                fail(str(exc), EXIT_NUMERICAL)
+            raise
 
     return wrapper  # type: ignore[return-value]
 

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from ._app import app, fail, handle_errors, interrupted, print_json
+from ._app import app, as_interrupt, fail, handle_errors, interrupted, print_json
 
 #: ``spinsync.sweeps.runner.CONNECT_TIMEOUT_SECONDS``, repeated for --help (tests keep them equal).
 CONNECT_TIMEOUT_SECONDS = 10.0
@@ -58,15 +58,17 @@ def sweep(
         # SIGTERM arrives as KeyboardInterrupt too (see spinsync.cli.main).
         report = run_sweep(spec, out, workers=workers, scheduler=scheduler, progress=progress,
                            overwrite=force, connect_timeout=connect_timeout)
-    except KeyboardInterrupt as exc:
-        what, code = interrupted(exc)
+    except BaseException as exc:
+        stop = as_interrupt(exc)
+        if stop is None:
+            if isinstance(exc, OSError):
+                fail(f"{exc}", 1)
+            raise
+        what, code = interrupted(stop)
         if checkpoint_dir(out).exists():
             fail(f"{what}; finished chunks are saved in {checkpoint_dir(out)}/, "
                  "re-run the same command to resume", code)
         fail(f"{what} before any chunk finished; nothing was saved", code)
-        return
-    except OSError as exc:
-        fail(f"{exc}", 1)
         return
     for note in report.notes:
         sys.stderr.write(f"spinsync: note: {note}\n")
