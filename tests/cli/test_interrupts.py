@@ -83,3 +83,13 @@ def test_an_error_without_a_signal_is_not_an_interrupt(tmp_path: Path, monkeypat
     with sigterm_as_interrupt():
         res = CliRunner().invoke(app, ["evolve", str(tmp_path / "m.toml"), "--t-max", "1"])
     assert isinstance(res.exception, TypeError) and res.exit_code == 1
+
+
+def test_no_interrupt_is_remembered_after_the_command() -> None:
+    from spinsync.cli._app import received_interrupt
+
+    with sigterm_as_interrupt():
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+        assert received_interrupt() is not None
+    assert received_interrupt() is None

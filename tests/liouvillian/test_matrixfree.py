@@ -155,8 +155,8 @@ def test_monomial_jump_routes(monkeypatch: pytest.MonkeyPatch, route: str, model
     state), complex (q = 1) and real Hermitian (q = 0) vectors."""
     from spinsync.liouvillian import matrixfree
 
-    if route == "matrix":
-        monkeypatch.setattr(matrixfree, "uses_jump_kernel", lambda backend: False)
+    # The kernel serves sectors of ≥ 2²⁰ entries; lower the threshold to test it here.
+    monkeypatch.setattr(matrixfree, "JUMP_KERNEL_MIN_DIM", 0 if route == "kernel" else 2**62)
     if model == "qubits":
         net = _network(5, 1.3, 1.3, 0.7, seed=4)
     else:
@@ -174,3 +174,44 @@ def test_monomial_jump_routes(monkeypatch: pytest.MonkeyPatch, route: str, model
         got = real_to_hermitian(sector, HermitianBlockLiouvillian(net, sector).matvec(hermitian_to_real(sector, x)))
         expected = sector_liouvillian(net, sector) @ x
         assert np.linalg.norm(got - expected) <= RTOL * np.linalg.norm(expected)
+
+
+@pytest.mark.parametrize("q", [0, 1])
+def test_complex_weighted_jumps_through_the_kernel(monkeypatch: pytest.MonkeyPatch, q: int) -> None:
+    """A monomial jump from outside with complex, state-dependent weights,
+    e^{0.7i} σ⁻₀ ⊗ diag(1, 2i)₁ ⊗ I, runs through the compiled kernel in complex arithmetic."""
+    import scipy.sparse as sp
+
+    from spinsync.liouvillian import matrixfree
+    from spinsync.operators.blocks import block_operators
+    from spinsync.operators.terms import Terms
+
+    monkeypatch.setattr(matrixfree, "JUMP_KERNEL_MIN_DIM", 0)
+
+    net = _network(4, 1.0, 1.0, 0.5, seed=8)
+    h = block_operators(net.terms, "full").hamiltonian(0)
+    eye = sp.identity(2, format="csr")
+    sm = sp.csr_matrix(([1.0], ([1], [0])), shape=(2, 2))  # σ⁻ = |↓⟩⟨↑| in (|↑⟩, |↓⟩)
+    c0 = np.exp(0.7j) * sp.kron(sp.kron(sm, sp.diags([1.0, 2.0j])), sp.kron(eye, eye))
+    c3 = 0.8 * sp.kron(sp.kron(eye, eye), sp.kron(eye, sm.T))
+    terms = Terms.from_operators([2] * 4, h, [sp.csr_matrix(c0), sp.csr_matrix(c3)])
+    basis = BlockBasis.build(terms.space, "magnetization")
+    sector = OperatorSector.steady(basis) if q == 0 else OperatorSector.coherence(basis, q)
+    op = BlockLiouvillian(terms, sector)
+    assert op._data.jump_kernel is not None and np.iscomplexobj(op._data.jump_kernel[3])
+    ref = sector_liouvillian(terms, sector)
+    x = _random(sector.dim, 5)
+    expected = ref @ x
+    assert np.linalg.norm(op.matvec(x) - expected) <= RTOL * np.linalg.norm(expected)
+
+
+def test_small_sectors_keep_the_sparse_jump_matrix() -> None:
+    """No numba below JUMP_KERNEL_MIN_DIM (start-up cost), the kernel above it."""
+    from spinsync.backend import get_backend
+    from spinsync.liouvillian.matrixfree import JUMP_KERNEL_MIN_DIM, uses_jump_kernel
+
+    cpu = get_backend("numpy")
+    assert not uses_jump_kernel(cpu, JUMP_KERNEL_MIN_DIM - 1)
+    assert uses_jump_kernel(cpu, JUMP_KERNEL_MIN_DIM)
+    op = BlockLiouvillian(_network(5, 1.3, 1.3, 0.7, seed=1), OperatorSector.steady(BlockBasis.build(5, "magnetization")))
+    assert op._data.jump_matrix is not None and op._data.jump_kernel is None

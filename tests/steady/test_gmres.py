@@ -241,3 +241,31 @@ def test_memory_refused_before_allocation() -> None:
 
     with pytest.raises(MemoryLimitError, match="restart"):
         steady_state(_network(5, 2.0, 2.0, 1.0), method="gmres", restart=10**9)
+
+
+def test_parallel_factorization_equals_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread pool (normally for blocks of ≥ 256 states) gives the same factors."""
+    import os
+
+    from spinsync.liouvillian import nojump
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the factorization runs sequentially")
+    net = _network(6, 2.0, 2.0, 1.0, seed=6)
+    sector = OperatorSector.steady(BlockBasis.build(6, "magnetization"))
+    x = _hermitian_blocks(sector, np.random.default_rng(3))
+    y = x.real + x.imag
+    monkeypatch.setattr(nojump, "PARALLEL_FACTOR_MIN_SIZE", 10**9)
+    sequential = NoJumpInverse(net, sector, precision="double").apply_real(y)
+    monkeypatch.setattr(nojump, "PARALLEL_FACTOR_MIN_SIZE", 0)
+    calls = []
+    real_pool = nojump.ThreadPoolExecutor
+
+    def counting_pool(*args, **kwargs):
+        calls.append(args)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(nojump, "ThreadPoolExecutor", counting_pool)
+    parallel = NoJumpInverse(net, sector, precision="double").apply_real(y)
+    assert calls, "the parallel path did not run"
+    np.testing.assert_array_equal(parallel, sequential)

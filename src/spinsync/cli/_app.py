@@ -85,6 +85,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGTERM, previous_term)
         signal.signal(signal.SIGINT, previous_int)
+        _RECEIVED.clear()  # nothing carries over to a later command in the same process
 
 
 def received_interrupt() -> KeyboardInterrupt | None:

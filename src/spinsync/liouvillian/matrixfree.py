@@ -10,9 +10,10 @@ with H_b the Hamiltonian block, Γ_b = Σ_k c_k†c_k (H_eff = H − (i/2)Γ; di
 jumps, sparse for collective ones) and C_k the jump's block map
 (:mod:`spinsync.operators.blocks`). A monomial jump is an index gather from X, a scaling by
 its weights, and a scatter into the target pair — each map is injective, so a scatter never
-hits an entry twice. On the CPU all monomial jumps run in one compiled gather–scatter
-(:mod:`._jump_kernels`, 1-D index arrays only: no storage of order dim, 15 ms against 29 ms
-for the sparse jump matrix at N = 12); on a GPU they are one sparse matrix. A general jump
+hits an entry twice. On the CPU, sectors of ≥ :data:`JUMP_KERNEL_MIN_DIM` entries run all
+monomial jumps in one compiled gather–scatter (:mod:`._jump_kernels`, 1-D index arrays only:
+no storage of order dim, 15 ms against 29 ms for the sparse jump matrix at N = 12); smaller
+sectors and GPUs use one sparse matrix. A general jump
 is two sparse products.
 
 Vectorization matches :func:`~spinsync.liouvillian.sparse.sector_liouvillian`, so
@@ -51,7 +52,8 @@ from .hermitian import to_complex, to_real
 from .sector import OperatorSector
 from .sparse import sector_jumps, terms_of
 
-__all__ = ["BlockLiouvillian", "HermitianBlockLiouvillian", "DENSE_FILL", "DENSE_MIN_SIZE", "uses_jump_kernel"]
+__all__ = ["BlockLiouvillian", "HermitianBlockLiouvillian", "DENSE_FILL", "DENSE_MIN_SIZE",
+           "JUMP_KERNEL_MIN_DIM", "uses_jump_kernel"]
 
 #: A Hamiltonian block is stored dense when its fill nnz/n² is at least this. Measured at
 #: N = 11–12 all-to-all (fill ≈ 7%): sparse products (O(nnz·n), one thread) took 0.09 s
@@ -81,10 +83,18 @@ class _Jump:
     real: bool
 
 
-def uses_jump_kernel(backend: Backend) -> bool:
-    """Whether monomial jumps run as the compiled gather–scatter (CPU with numba) rather
-    than as one sparse matrix (GPU): the kernel needs no O(dim) storage."""
-    if backend.is_gpu:
+#: Sectors from this dimension on apply their monomial jumps with the compiled kernel
+#: (CPU). Below it the sparse matrix is small (≲ 50 MB at N = 11) and as fast, and a process
+#: then never pays numba's import and kernel load (~0.2 s, measured: N = 7 took 0.27 s in a
+#: fresh process with the kernel, 0.05 s without) nor its per-jump parallel launches.
+JUMP_KERNEL_MIN_DIM = 2**20
+
+
+def uses_jump_kernel(backend: Backend, dim: int) -> bool:
+    """Whether monomial jumps on a sector of ``dim`` entries run as the compiled gather–scatter
+    (CPU with numba, large sectors) rather than as one sparse matrix (GPU, small sectors):
+    the kernel needs no storage of order dim."""
+    if backend.is_gpu or dim < JUMP_KERNEL_MIN_DIM:
         return False
     from .tensor import tensor_available
 
@@ -185,7 +195,7 @@ class _BlockData:
         self.jumps_real = all(j.real for row in self.jumps for j in row)
         self.jump_matrix = None
         self.jump_kernel = None
-        if uses_jump_kernel(backend):
+        if uses_jump_kernel(backend, sector.dim):
             self.jump_kernel = self._jump_kernel_data(sector)
         else:
             self.jump_matrix = self._jump_matrix(backend, sector)
@@ -233,7 +243,7 @@ class _BlockData:
         replaces per-jump 2-D gathers and scatters: measured 5.9 ms against 32.6 ms at
         N = 11 (all-to-all, 22 local jumps, one thread). Memory ≈ 12 bytes per entry (int32
         indices), ~28 while it is built; without room for that the gathers are kept. Used
-        where the compiled kernel is not (:func:`uses_jump_kernel`: on a GPU).
+        where the compiled kernel is not (:func:`uses_jump_kernel`: small sectors, GPUs).
         """
         from ..resources import MEMORY_FRACTION, available_memory
 

@@ -100,9 +100,10 @@ def gmres_memory_estimate(sector_dim: int, restart: int, itemsize: int = 8,
 
 def _jump_entries(plan: Plan, backend: Any) -> float:
     """Estimated entries of the jump matrix: each local monomial jump moves about a quarter
-    of the steady sector's entries (measured 0.26·dim per jump at N = 11). None on the CPU,
-    where the compiled gather–scatter needs no matrix (:func:`uses_jump_kernel`)."""
-    if uses_jump_kernel(backend):
+    of the steady sector's entries (measured 0.26·dim per jump at N = 11). None for large
+    sectors on the CPU, where the compiled gather–scatter needs no matrix
+    (:func:`uses_jump_kernel`)."""
+    if uses_jump_kernel(backend, plan.sector_dim):
         return 0.0
     monomial = sum(1 for j in plan.terms.jumps if j.operator.is_monomial)
     return 0.27 * monomial * plan.sector_dim
@@ -335,11 +336,19 @@ def solve_gmres(
     certificate = "local jumps" if certified_unique(terms) else None
     info_unique: dict[str, Any] = {}
     if certificate is None:
-        # Cheaper than a second solve wherever it is attempted (seconds at N = 12).
-        report = certify_irreducible(terms)
-        info_unique["irreducibility"] = report.reason
-        info_unique["irreducibility_time"] = report.seconds
-        if report.irreducible:
+        # Cheaper than a second solve wherever it is attempted (seconds at N = 12). It must
+        # never cost the solve: any failure inside it (a defective Y, memory) only means
+        # "not certified", and the second start decides.
+        t_cert = time.perf_counter()
+        try:
+            report = certify_irreducible(terms)
+            info_unique["irreducibility"] = report.reason
+            certified_now = report.irreducible is True
+        except (np.linalg.LinAlgError, MemoryError, ValueError) as exc:
+            info_unique["irreducibility"] = f"not attempted: {type(exc).__name__}: {exc}"
+            certified_now = False
+        info_unique["irreducibility_time"] = time.perf_counter() - t_cert
+        if certified_now:
             certificate = "irreducible"
     info_unique["uniqueness"] = "checked" if certificate is None else "certified"
     info_unique["uniqueness_certificate"] = certificate

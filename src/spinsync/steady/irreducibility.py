@@ -23,11 +23,14 @@ through its bonds. The algebra itself has d² = 4ᴺ dimensions, so it is never 
    a product of such elements along a path, so 𝒜 contains a basis of all matrices: 𝒜 is
    full, the steady state unique.
 
-The numerical thresholds err on the side of "not certified". LAPACK's eigenvalues carry a
-backward error ≲ n·ε·‖Y‖, which moves λ_k by at most κ_k times that (κ_k = ‖l_k‖‖r_k‖); two
-eigenvalues closer than :data:`GAP_SAFETY`·n·ε·κ_max·max|λ| (or :data:`GAP_RTOL`·max|λ|) may
-be one, and the test gives up, as it does for κ_max > :data:`KAPPA_MAX`. An entry counts as an
-edge only above :data:`EDGE_RTOL`·‖X‖·‖l_k‖ (its rounding error is ~n·ε·κ of that bound).
+The numerical thresholds err on the side of "not certified". LAPACK's eigenpairs are exact
+for Y + δY with ‖δY‖ ≤ δ = :data:`BACKWARD_FACTOR`·n·ε·‖Y‖. To first order each eigenvalue
+then moves by at most κ_k·δ (κ_k = ‖l_k‖‖r_k‖), so two computed eigenvalues closer than the sum
+of their bounds may be one and the test gives up. Each eigenvector moves by at most
+η_k = κ·δ·Σ_{j≠k} 1/|λ_k − λ_j| (relative; only eigenvalues of its own block mix, since each
+block is diagonalized alone), which moves an entry l_kᴴ X r_m by at most ‖l_k‖‖X‖(η_k + η_m):
+an entry counts as an edge only above ‖l_k‖‖X‖(:data:`EDGE_RTOL` + η_k + η_m), and the test
+gives up where η exceeds :data:`ETA_MAX` or κ exceeds :data:`KAPPA_MAX`.
 A model that is not certified is not thereby non-unique (damping-only qubits are reducible
 — the dark state spans an invariant subspace — and still have one steady state); the
 solvers then check uniqueness their own way.
@@ -54,13 +57,16 @@ from ..operators.symmetry import block_kind
 from ..operators.terms import Terms
 from ..resources import MEMORY_FRACTION, available_memory, format_bytes
 
-__all__ = ["IrreducibilityReport", "certify_irreducible", "GAP_RTOL", "GAP_SAFETY", "KAPPA_MAX",
-           "EDGE_RTOL", "MAX_EIG_WORK", "MAX_EDGES"]
+__all__ = ["IrreducibilityReport", "certify_irreducible", "GAP_RTOL", "BACKWARD_FACTOR", "ETA_MAX",
+           "KAPPA_MAX", "EDGE_RTOL", "MAX_EIG_WORK", "MAX_EDGES"]
 
-#: Smallest accepted distance between two eigenvalues of Y, relative to max |λ| (a floor).
+#: Smallest accepted distance between two eigenvalues of Y, relative to ‖Y‖_F (a floor).
 GAP_RTOL = 1e-12
-#: Accepted gaps must exceed this multiple of the eigenvalue error bound n·ε·κ_max.
-GAP_SAFETY = 20.0
+#: LAPACK's eig is backward stable: the computed pairs are exact for Y + δY with
+#: ‖δY‖ ≤ c·n·ε·‖Y‖, c a modest constant; we take c = 10.
+BACKWARD_FACTOR = 10.0
+#: Largest accepted first-order eigenvector error bound (beyond it first order is no bound).
+ETA_MAX = 1e-2
 #: Largest accepted eigenvalue condition number ‖l_k‖·‖r_k‖ (the boundary-driven chain has
 #: 97 at N = 12, all-to-all XXZ networks 65 at N = 10).
 KAPPA_MAX = 1e5
@@ -184,6 +190,9 @@ def certify_irreducible(terms: Terms, *, seed: int = 2024) -> IrreducibilityRepo
 
     if not terms.jumps:
         return done(None, "no jumps: every eigenstate of H is steady")
+    if len({j.label for j in terms.jumps}) != len(terms.jumps):
+        # The return words pair jumps across blocks by label.
+        return done(None, "not attempted: two jumps share a label")
     work = float(sum(n**3 for n in sizes))
     if work > MAX_EIG_WORK:
         return done(None, f"not attempted: Σ n_b³ = {work:.1e} > {MAX_EIG_WORK:.1e}")
@@ -194,8 +203,9 @@ def certify_irreducible(terms: Terms, *, seed: int = 2024) -> IrreducibilityRepo
                                                  for b in range(nblocks) for jb in jumps[b])
     if candidates > MAX_EDGES:
         return done(None, f"not attempted: {candidates:.1e} candidate entries > {MAX_EDGES:.1e}")
-    # H_eff, its resolvent, V and V⁻¹ per block (complex), plus two int32 indices per edge.
-    need = 4 * 16.0 * sum(n * n for n in sizes) + 10.0 * candidates
+    # H_eff, resolvents, words, Y's V and V⁻¹ and eig's work arrays per block (complex), and
+    # per candidate edge the int64 indices of np.nonzero, their int32 copies and the graph.
+    need = 6 * 16.0 * sum(n * n for n in sizes) + 40.0 * candidates
     if need > MEMORY_FRACTION * available_memory():
         return done(None, f"not attempted: needs {format_bytes(need)}, more than is free")
 
@@ -207,35 +217,57 @@ def certify_irreducible(terms: Terms, *, seed: int = 2024) -> IrreducibilityRepo
     mix = h_scale / w_scale if w_scale else 0.0
 
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    eps = np.finfo(float).eps
     right: dict[int, NDArray[np.complex128]] = {}
     left: dict[int, NDArray[np.complex128]] = {}  # rows l_kᴴ
-    lams = []
+    eta: dict[int, NDArray[np.float64]] = {}  # eigenvector error bounds (relative)
+    lams, lam_err = [], []
     kappa_max = 0.0
     for b, h in heff.items():
         y = h + mix * words[b] if b in words else h
         lam, v = np.linalg.eig(y)
         vinv = np.linalg.inv(v)
-        kappa = np.linalg.norm(vinv, axis=1) * np.linalg.norm(v, axis=0)
-        kappa_max = max(kappa_max, float(kappa.max()))
-        right[b], left[b] = v, vinv
+        l_norm, r_norm = np.linalg.norm(vinv, axis=1), np.linalg.norm(v, axis=0)
+        kappa = l_norm * r_norm
+        kappa_b = float(kappa.max())
+        kappa_max = max(kappa_max, kappa_b)
+        # LAPACK's backward error: the computed pairs are exact for Y + δY, ‖δY‖ ≤ δ.
+        delta = BACKWARD_FACTOR * y.shape[0] * eps * float(np.linalg.norm(y))
+        lam_err.append(kappa * delta)  # first order: |δλ_k| ≤ κ_k‖δY‖
+        # δr_m = Σ_{j≠m} r_j (l_jᴴ δY r_m)/(λ_m − λ_j): ‖δr_m‖ ≤ κ·δ·Σ_j 1/|λ_m − λ_j|, and
+        # likewise ‖δl_k‖/‖l_k‖ — only this block's eigenvalues mix (each block is solved alone).
+        if lam.size > 1:
+            dist = np.abs(lam[:, None] - lam[None, :])
+            np.fill_diagonal(dist, np.inf)
+            inverse_sum = (1.0 / dist).sum(axis=1)
+        else:
+            inverse_sum = np.zeros(1)
+        eta[b] = kappa_b * delta * inverse_sum
+        right[b], left[b] = v / r_norm, vinv * r_norm[:, None]  # unit right vectors, l_kᴴ r_k = 1
         lams.append(lam)
     lam = np.concatenate(lams)
-    scale = float(np.abs(lam).max()) or 1.0
+    err = np.concatenate(lam_err)
+    y_scale = max(float(np.linalg.norm(h + mix * words[b] if b in words else h)) for b, h in heff.items())
     if lam.size > 1:
         dist, _ = cKDTree(np.c_[lam.real, lam.imag]).query(np.c_[lam.real, lam.imag], k=2)
-        min_gap = float(dist[:, 1].min()) / scale
+        nearest = dist[:, 1]
+        min_gap = float(nearest.min()) / y_scale
+        # Exact eigenvalues lie within err of the computed ones: discs that cannot touch.
+        separated = bool(np.all(nearest > err + err.max())) and min_gap > GAP_RTOL
     else:
-        min_gap = float("inf")
-    info = {"kappa_max": kappa_max, "words": len(words) > 0, "blocks": nblocks}
-    n_max = max(sizes)
-    gap_needed = max(GAP_RTOL, GAP_SAFETY * n_max * np.finfo(float).eps * kappa_max)
-    info["gap_needed"] = gap_needed
+        min_gap, separated = float("inf"), True
+    eta_max = max(float(e.max()) for e in eta.values())
+    info = {"kappa_max": kappa_max, "words": len(words) > 0, "blocks": nblocks,
+            "eigenvalue_error": float(err.max()) / y_scale, "eigenvector_error": eta_max}
     if kappa_max > KAPPA_MAX:
         return done(False, f"not certified: eigenvector condition {kappa_max:.1e} > {KAPPA_MAX:.0e}",
                     min_gap=min_gap, info=info)
-    if min_gap < gap_needed:
-        return done(False, f"not certified: degenerate spectrum (gap {min_gap:.1e} of max |λ|)",
-                    min_gap=min_gap, info=info)
+    if not separated:
+        return done(False, f"not certified: degenerate spectrum (gap {min_gap:.1e} of ‖Y‖ against "
+                    f"eigenvalue errors up to {float(err.max()) / y_scale:.1e})", min_gap=min_gap, info=info)
+    if eta_max > ETA_MAX:
+        return done(False, f"not certified: eigenvectors known only to {eta_max:.1e} (near-degenerate "
+                    "eigenvalues within a block)", min_gap=min_gap, info=info)
 
     rows: list[NDArray[np.int64]] = []
     cols: list[NDArray[np.int64]] = []
@@ -245,8 +277,10 @@ def certify_irreducible(terms: Terms, *, seed: int = 2024) -> IrreducibilityRepo
         if norm == 0.0:
             return
         e = left[t] @ np.asarray(x @ right[s])
-        bound = EDGE_RTOL * norm * np.linalg.norm(left[t], axis=1)
-        k, m = np.nonzero(np.abs(e) > bound[:, None])
+        # |l_kᴴ X r_m| ≤ ‖l_k‖‖X‖; its error from the eigenvectors ≤ ‖l_k‖‖X‖(η_k + η_m).
+        scale = norm * np.linalg.norm(left[t], axis=1)
+        bound = scale[:, None] * (EDGE_RTOL + eta[t][:, None] + eta[s][None, :])
+        k, m = np.nonzero(np.abs(e) > bound)
         rows.append((k + offsets[t]).astype(np.int32))
         cols.append((m + offsets[s]).astype(np.int32))
 
