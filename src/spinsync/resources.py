@@ -1,12 +1,15 @@
-"""Memory accounting: refuse heavy work before allocating what the machine lacks."""
+"""The machine's resources: memory accounting (refuse heavy work before allocating what the
+machine lacks) and the CPUs this process may use."""
 
 from __future__ import annotations
+
+import os
 
 import psutil
 
 from .errors import MemoryLimitError
 
-__all__ = ["available_memory", "check_memory", "format_bytes"]
+__all__ = ["available_memory", "check_memory", "format_bytes", "usable_cpus"]
 
 #: Fraction of the currently available memory a single allocation plan may use.
 MEMORY_FRACTION = 0.8
@@ -15,6 +18,14 @@ MEMORY_FRACTION = 0.8
 def available_memory() -> int:
     """Bytes of memory available now (psutil's ``available``)."""
     return int(psutil.virtual_memory().available)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may use (its affinity mask where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def format_bytes(nbytes: float) -> str:

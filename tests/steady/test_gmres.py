@@ -245,11 +245,10 @@ def test_memory_refused_before_allocation() -> None:
 
 def test_parallel_factorization_equals_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
     """The thread pool (normally for blocks of ≥ 256 states) gives the same factors."""
-    import os
-
     from spinsync.liouvillian import nojump
+    from spinsync.resources import usable_cpus
 
-    if len(os.sched_getaffinity(0)) < 2:
+    if usable_cpus() < 2:
         pytest.skip("one core: the factorization runs sequentially")
     net = _network(6, 2.0, 2.0, 1.0, seed=6)
     sector = OperatorSector.steady(BlockBasis.build(6, "magnetization"))

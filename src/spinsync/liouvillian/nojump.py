@@ -30,7 +30,6 @@ solver verifies the true residual with L itself.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -41,6 +40,7 @@ from numpy.typing import NDArray
 from ..backend import Backend, BackendName, get_backend
 from ..blas_threads import limit_blas_threads
 from ..operators.blocks import block_operators
+from ..resources import usable_cpus
 from .sector import OperatorSector
 from .sparse import terms_of
 
@@ -196,8 +196,7 @@ class NoJumpInverse:
         def one(b: int) -> _Eig:
             return _Eig(self._heff[b], self.backend, self._complex_route, self._real_route, precision)
 
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        workers = min(len(blocks), cores or 1)
+        workers = min(len(blocks), usable_cpus())
         largest = max((self._heff[b].shape[0] for b in blocks), default=0)
         if self.backend.is_gpu or workers < 2 or largest < PARALLEL_FACTOR_MIN_SIZE:
             return {b: one(b) for b in blocks}

@@ -52,7 +52,7 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from ..operators.blocks import block_operators
+from ..operators.blocks import JumpBlock, block_operators
 from ..operators.symmetry import block_kind
 from ..operators.terms import Terms
 from ..resources import MEMORY_FRACTION, available_memory, format_bytes
@@ -96,7 +96,7 @@ class IrreducibilityReport:
     components
         Strongly connected components of the graph (1 when certified).
     min_gap
-        Smallest eigenvalue distance of Y relative to max |λ|.
+        Smallest eigenvalue distance of Y relative to max_b ‖Y_b‖_F.
     seconds
         Wall time.
     """
@@ -109,10 +109,11 @@ class IrreducibilityReport:
     info: dict = field(default_factory=dict)
 
 
-def _return_words(ops, sizes: list[int], heff: dict[int, NDArray[np.complex128]],
+def _return_words(block_jumps: list[tuple[JumpBlock, ...]], sizes: list[int],
+                  heff: dict[int, NDArray[np.complex128]],
                   rng: np.random.Generator) -> dict[int, NDArray[np.complex128]]:
     """Σ random·c_a (H_eff − z)⁻¹ c_b on each block s (c_b: s → t, c_a: t → s)."""
-    jumps = {b: {jb.label: jb for jb in ops.jumps_from(b)} for b in range(len(sizes))}
+    jumps = {b: {jb.label: jb for jb in per} for b, per in enumerate(block_jumps)}
     labels = sorted({lab for per in jumps.values() for lab in per})
     pairs = [(a, b) for a in labels for b in labels]
     # A pair is a return word if it comes back to every block it leaves (the symmetry makes
@@ -211,7 +212,7 @@ def certify_irreducible(terms: Terms, *, seed: int = 2024) -> IrreducibilityRepo
 
     rng = np.random.default_rng(seed)
     heff = {b: ops.effective_hamiltonian(b) for b in range(nblocks) if sizes[b]}
-    words = _return_words(ops, sizes, heff, rng)
+    words = _return_words(jumps, sizes, heff, rng)
     h_scale = max(np.linalg.norm(h) for h in heff.values())
     w_scale = max((np.linalg.norm(w) for w in words.values()), default=0.0)
     mix = h_scale / w_scale if w_scale else 0.0
@@ -222,7 +223,7 @@ def certify_irreducible(terms: Terms, *, seed: int = 2024) -> IrreducibilityRepo
     left: dict[int, NDArray[np.complex128]] = {}  # rows l_kᴴ
     eta: dict[int, NDArray[np.float64]] = {}  # eigenvector error bounds (relative)
     lams, lam_err = [], []
-    kappa_max = 0.0
+    kappa_max = y_scale = 0.0
     for b, h in heff.items():
         y = h + mix * words[b] if b in words else h
         lam, v = np.linalg.eig(y)
@@ -232,7 +233,9 @@ def certify_irreducible(terms: Terms, *, seed: int = 2024) -> IrreducibilityRepo
         kappa_b = float(kappa.max())
         kappa_max = max(kappa_max, kappa_b)
         # LAPACK's backward error: the computed pairs are exact for Y + δY, ‖δY‖ ≤ δ.
-        delta = BACKWARD_FACTOR * y.shape[0] * eps * float(np.linalg.norm(y))
+        y_norm = float(np.linalg.norm(y))
+        y_scale = max(y_scale, y_norm)
+        delta = BACKWARD_FACTOR * y.shape[0] * eps * y_norm
         lam_err.append(kappa * delta)  # first order: |δλ_k| ≤ κ_k‖δY‖
         # δr_m = Σ_{j≠m} r_j (l_jᴴ δY r_m)/(λ_m − λ_j): ‖δr_m‖ ≤ κ·δ·Σ_j 1/|λ_m − λ_j|, and
         # likewise ‖δl_k‖/‖l_k‖ — only this block's eigenvalues mix (each block is solved alone).
@@ -247,7 +250,6 @@ def certify_irreducible(terms: Terms, *, seed: int = 2024) -> IrreducibilityRepo
         lams.append(lam)
     lam = np.concatenate(lams)
     err = np.concatenate(lam_err)
-    y_scale = max(float(np.linalg.norm(h + mix * words[b] if b in words else h)) for b, h in heff.items())
     if lam.size > 1:
         dist, _ = cKDTree(np.c_[lam.real, lam.imag]).query(np.c_[lam.real, lam.imag], k=2)
         nearest = dist[:, 1]

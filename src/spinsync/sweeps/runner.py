@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from ..errors import ModelError, SpinsyncError
 from ..io.atomic import check_output_file
+from ..resources import usable_cpus
 from .batch import RESULT_KEYS
 from .dataset import CHECK_TOLERANCE, build_dataset, write_netcdf
 from .spec import BATCH_SECONDS_PER_D3, SweepSpec
@@ -112,11 +113,8 @@ class SweepReport:
 
 
 def default_workers() -> int:
-    """CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+    """One worker per CPU this process may use (:func:`spinsync.resources.usable_cpus`)."""
+    return usable_cpus()
 
 
 def _tasks(spec: SweepSpec, missing: list[int], chunk: int, solver: str, xxz: bool) -> Iterator[ChunkTask]:
