@@ -1,10 +1,12 @@
 """Liouvillian forms on operator sectors: sparse matrices, matrix-free operators (complex and
-real Hermitian coordinates), and the exact inverse of the no-jump part (the preconditioner).
+real Hermitian coordinates), the exact inverse of the no-jump part and the block Gauss–Seidel
+sweep built on it (the preconditioners).
 
 All of them read the block operators of :mod:`spinsync.operators` and share one
 vectorization (:mod:`.sector`).
 """
 
+from .gauss_seidel import BlockGaussSeidel
 from .hermitian import embedding, real_operator, to_complex, to_real, transpose_index
 from .matrixfree import DENSE_FILL, BlockLiouvillian, HermitianBlockLiouvillian
 from .nojump import COND_LIMIT, NoJumpInverse
@@ -21,6 +23,7 @@ __all__ = [
     "DENSE_FILL",
     "NoJumpInverse",
     "COND_LIMIT",
+    "BlockGaussSeidel",
     "to_real",
     "to_complex",
     "transpose_index",

@@ -193,8 +193,16 @@ class _BlockData:
                 out.append(_jump(backend, target, ket, bra, sizes[tb], sizes[tc], sizes[b], sizes[c]))
             self.jumps.append(out)
         self.jumps_real = all(j.real for row in self.jumps for j in row)
+        self.offsets = [int(o) for o in sector.offsets]
+        self.pairs = list(sector.pairs)
         self.jump_matrix = None
         self.jump_kernel = None
+        # Monomial jumps from an earlier pair into pair p (source index < p), for the block
+        # Gauss–Seidel sweep (:mod:`.gauss_seidel`): kept apart from the rest, so that
+        # L applies each entry once (rest + forward parts) and the sweep applies the
+        # forward part into one target pair at a time.
+        self.forward_matrix: dict[int, Any] = {}
+        self.forward_kernel: dict[int, Any] = {}
         if uses_jump_kernel(backend, sector.dim):
             self.jump_kernel = self._jump_kernel_data(sector)
         else:
@@ -216,7 +224,10 @@ class _BlockData:
         meta = np.zeros((len(monomial), 8), dtype=np.int64)
         ket_src, ket_dst, ket_w, bra_src, bra_dst, bra_w = [], [], [], [], [], []
         k_at = b_at = 0
+        forward: dict[int, list[int]] = {}
         for row, (p, jp) in enumerate(monomial):
+            if jp.target > p:
+                forward.setdefault(jp.target, []).append(row)
             _, c = sector.pairs[p]
             _, tc = sector.pairs[jp.target]
             ks, kd = np.ravel(jp.ket_src), np.ravel(jp.ket_dst)
@@ -231,12 +242,14 @@ class _BlockData:
             ket_src.append(ks); ket_dst.append(kd); ket_w.append(kw)
             bra_src.append(bs); bra_dst.append(bd); bra_w.append(bw)
         self.jumps = [[jp for jp in row if not jp.monomial] for row in self.jumps]
+        # The forward rows, per target, as their own meta tables (the index arrays are shared).
+        self.forward_kernel = {p: np.ascontiguousarray(meta[rows]) for p, rows in forward.items()}
         cat = lambda parts, dt: np.ascontiguousarray(np.concatenate(parts), dtype=dt)  # noqa: E731
         return (meta, cat(ket_src, np.int64), cat(ket_dst, np.int64), cat(ket_w, wtype),
                 cat(bra_src, np.int64), cat(bra_dst, np.int64), cat(bra_w, wtype))
 
     def _jump_matrix(self, backend: Backend, sector: OperatorSector) -> Any:
-        """All monomial jumps as one sparse matrix on the flat sector vector, or None.
+        """The monomial jumps as sparse matrices on the flat sector vector, or None.
 
         Every monomial jump moves each entry it keeps to one place (injective maps), so the
         sum over jumps is a sparse matrix with ~(jumps/4)·dim entries. One CSR product then
@@ -244,29 +257,51 @@ class _BlockData:
         N = 11 (all-to-all, 22 local jumps, one thread). Memory ≈ 12 bytes per entry (int32
         indices), ~28 while it is built; without room for that the gathers are kept. Used
         where the compiled kernel is not (:func:`uses_jump_kernel`: small sectors, GPUs).
+
+        Returns the matrix of the jumps that stay in their pair or go to an earlier one; the
+        forward jumps (into a later pair) go to :attr:`forward_matrix`, one block of rows per
+        target pair, so that each entry is stored once.
         """
         from ..resources import MEMORY_FRACTION, available_memory
 
         monomial = [(p, jp) for p, row in enumerate(self.jumps) for jp in row if jp.monomial]
         if not monomial or sector.dim >= 2**31:
             return None
-        sizes = self.sizes
-        counts = [int(np.size(jp.ket_src) * np.size(jp.bra_src)) for _, jp in monomial]
-        nnz = sum(counts)
+        nnz = sum(int(np.size(jp.ket_src) * np.size(jp.bra_src)) for _, jp in monomial)
         if 28.0 * nnz > 0.5 * MEMORY_FRACTION * available_memory():
             return None
-        offsets = [int(o) for o in sector.offsets]
-        host = backend.to_host
         real = all(jp.real for _, jp in monomial)
+        rest = [(p, jp) for p, jp in monomial if jp.target <= p]
+        mat = self._csr_of(backend, rest, sector.dim, 0, real)
+        by_target: dict[int, list[tuple[int, _Jump]]] = {}
+        for p, jp in monomial:
+            if jp.target > p:
+                by_target.setdefault(jp.target, []).append((p, jp))
+        for target, group in by_target.items():
+            self.forward_matrix[target] = self._csr_of(
+                backend, group, self.offsets[target + 1] - self.offsets[target],
+                self.offsets[target], real)
+        # Only the general (non-monomial) jumps remain for the per-pair loop.
+        self.jumps = [[jp for jp in row if not jp.monomial] for row in self.jumps]
+        return mat
+
+    def _csr_of(self, backend: Backend, group: list[tuple[int, "_Jump"]], rows_count: int,
+                row_offset: int, real: bool) -> Any:
+        """The monomial jumps of ``group`` as one CSR matrix (rows_count × dim) whose row i
+        is the flat index ``row_offset + i``."""
+        sizes, offsets = self.sizes, self.offsets
+        host = backend.to_host
+        counts = [int(np.size(jp.ket_src) * np.size(jp.bra_src)) for _, jp in group]
+        nnz = sum(counts)
         rows = np.empty(nnz, dtype=np.int32)
         cols = np.empty(nnz, dtype=np.int32)
         vals = np.empty(nnz, dtype=float if real else complex)
         at = 0
-        for (p, jp), count in zip(monomial, counts):
-            b, c = sector.pairs[p]
-            tb, tc = sector.pairs[jp.target]
+        for (p, jp), count in zip(group, counts):
+            _, c = self.pairs[p]
+            _, tc = self.pairs[jp.target]
             src = offsets[p] + host(jp.ket_src) * sizes[c] + host(jp.bra_src)
-            dst = offsets[jp.target] + host(jp.ket_dst) * sizes[tc] + host(jp.bra_dst)
+            dst = offsets[jp.target] - row_offset + host(jp.ket_dst) * sizes[tc] + host(jp.bra_dst)
             rows[at:at + count] = dst.ravel()
             cols[at:at + count] = src.ravel()
             if jp.scalar is not None:
@@ -274,10 +309,7 @@ class _BlockData:
             else:
                 vals[at:at + count] = (host(jp.ket_w) * host(jp.bra_w)).ravel()
             at += count
-        mat = sp.csr_matrix((vals, (rows, cols)), shape=(sector.dim, sector.dim))
-        del rows, cols, vals
-        # Only the general (non-monomial) jumps remain for the per-pair loop.
-        self.jumps = [[jp for jp in row if not jp.monomial] for row in self.jumps]
+        mat = sp.csr_matrix((vals, (rows, cols)), shape=(rows_count, offsets[-1]))
         return _as_backend_sparse(backend, mat)
 
     # ------------------------------------------------------------------ products
@@ -304,26 +336,62 @@ class _BlockData:
         """outs += Σ_k C_k X C_kᴴ (complex blocks, or real Y with real maps).
 
         ``flat``/``flat_out`` are the flat vectors the block views belong to; the monomial
-        jumps are applied to them as one sparse product (:meth:`_jump_matrix`).
+        jumps are applied to them as sparse products (:meth:`_jump_matrix`) or the kernel.
         """
         if self.jump_matrix is not None:
             flat_out += self.jump_matrix @ flat
+            for target, mat in self.forward_matrix.items():
+                flat_out[self.offsets[target]:self.offsets[target + 1]] += mat @ flat
         elif self.jump_kernel is not None:
             from ._jump_kernels import apply_jumps
 
             apply_jumps(flat, flat_out, *self.jump_kernel)
         for p, jumps in enumerate(self.jumps):
-            blk = blocks[p]
             for jp in jumps:
-                if jp.monomial:
-                    g = blk[jp.ket_src, jp.bra_src]
-                    if jp.scalar is not None:
-                        g = jp.scalar * g
-                    else:
-                        g = (jp.ket_w * g) * jp.bra_w
-                    outs[jp.target][jp.ket_dst, jp.bra_dst] += g
-                else:
-                    outs[jp.target] += jp.bra_mat_h.T.dot((jp.ket_mat @ blk).T).T
+                _apply_pair_jump(jp, blocks[p], outs[jp.target])
+
+    def add_forward_jumps(self, target: int, flat: Any, flat_out: Any) -> None:
+        """flat_out[pair target] += Σ over jumps from the pairs before it (source < target).
+
+        Reads only the earlier pairs of ``flat`` and writes only pair ``target`` of
+        ``flat_out``, so both may be the same vector (a Gauss–Seidel sweep).
+        """
+        o0, o1 = self.offsets[target], self.offsets[target + 1]
+        mat = self.forward_matrix.get(target)
+        if mat is not None:
+            flat_out[o0:o1] += mat @ flat
+        meta = self.forward_kernel.get(target)
+        if meta is not None:
+            from ._jump_kernels import apply_jumps
+
+            apply_jumps(flat, flat_out, meta, *self.jump_kernel[1:])
+        sizes = self.sizes
+        for p in range(target):
+            for jp in self.jumps[p]:
+                if jp.target == target:
+                    b, c = self.pairs[p]
+                    src = flat[self.offsets[p]:self.offsets[p + 1]].reshape(sizes[b], sizes[c])
+                    tb, tc = self.pairs[target]
+                    _apply_pair_jump(jp, src, flat_out[o0:o1].reshape(sizes[tb], sizes[tc]))
+
+    @property
+    def has_forward_jumps(self) -> bool:
+        """Whether any jump leads from a pair to a later one."""
+        return bool(self.forward_matrix or self.forward_kernel or any(
+            jp.target > p for p, row in enumerate(self.jumps) for jp in row))
+
+
+def _apply_pair_jump(jp: _Jump, blk: Any, out: Any) -> None:
+    """out += C X Cᴴ for one jump between block pairs (the per-pair route)."""
+    if jp.monomial:
+        g = blk[jp.ket_src, jp.bra_src]
+        if jp.scalar is not None:
+            g = jp.scalar * g
+        else:
+            g = (jp.ket_w * g) * jp.bra_w
+        out[jp.ket_dst, jp.bra_dst] += g
+    else:
+        out += jp.bra_mat_h.T.dot((jp.ket_mat @ blk).T).T
 
 
 class BlockLiouvillian:
@@ -495,6 +563,26 @@ class HermitianBlockLiouvillian(BlockLiouvillian):
         return out
 
     __call__ = matvec
+
+    @property
+    def jumps_real(self) -> bool:
+        """Whether every jump map is real, so that jumps act on Y as on X (complex ones go
+        through the complex form, which :meth:`add_forward_jumps` does not take)."""
+        return not self._complex_jumps
+
+    @property
+    def has_forward_jumps(self) -> bool:
+        """Whether some jump leads from a pair to a later one (else a Gauss–Seidel sweep is
+        the no-jump inverse)."""
+        return self._data.has_forward_jumps
+
+    def add_forward_jumps(self, target: int, y: Any, out: Any) -> None:
+        """out[pair target] += the jumps from the pairs before it, applied to ``y`` (real
+        coordinates; ``y`` and ``out`` may be one vector — see
+        :class:`~spinsync.liouvillian.gauss_seidel.BlockGaussSeidel`)."""
+        if self._complex_jumps:
+            raise ValueError("complex jump maps: the forward jumps need the complex form")
+        self._data.add_forward_jumps(target, y, out)
 
     def _complex_gamma_terms(self, ys: list[Any], outs: list[Any]) -> None:
         """−½{Γ, X} for complex sparse Γ blocks, through the complex form."""

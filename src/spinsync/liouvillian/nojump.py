@@ -252,14 +252,17 @@ class NoJumpInverse:
         off = self.sector.offsets
         for p, (b, _) in enumerate(self.sector.pairs):
             o0, o1 = int(off[p]), int(off[p + 1])
-            blk = y[o0:o1].reshape(sizes[b], sizes[b])
-            if self._real_route and self._route_real[p] is not None:
-                out[o0:o1] = self._solve_real(self._eig[b], self._route_real[p], blk).reshape(-1)
-                continue
-            x = (blk + blk.T) * 0.5 + 0.5j * (blk - blk.T)
-            sol = self._solve_pair(p, x)
-            out[o0:o1] = (sol.real + sol.imag).reshape(-1)
+            out[o0:o1] = self.solve_real_block(p, y[o0:o1].reshape(sizes[b], sizes[b])).reshape(-1)
         return out
+
+    def solve_real_block(self, p: int, blk: Any) -> Any:
+        """L_nj⁻¹ on pair ``p`` alone, in real Hermitian coordinates (an n_b × n_b real block)."""
+        if self._real_route and self._route_real[p] is not None:
+            b = self.sector.pairs[p][0]
+            return self._solve_real(self._eig[b], self._route_real[p], blk)
+        x = (blk + blk.T) * 0.5 + 0.5j * (blk - blk.T)
+        sol = self._solve_pair(p, x)
+        return sol.real + sol.imag
 
     @staticmethod
     def _solve_real(e: _Eig, inv_den: tuple[Any, Any], y: Any) -> Any:

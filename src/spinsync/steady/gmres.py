@@ -16,9 +16,12 @@ Unknowns are the real coordinates Y = Re ρ + Im ρ of the Hermitian blocks
 memory of complex vectors, and the same Krylov iterates (GMRES's optimum over complex
 combinations of Hermitian vectors is real, since ‖H₁ + iH₂‖² = ‖H₁‖² + ‖H₂‖²).
 
-The preconditioner M = L_nj⁻¹ is the exact inverse of the no-jump Liouvillian
-(:class:`~spinsync.liouvillian.nojump.NoJumpInverse`); with it GMRES needs a few dozen iterations
-for N = 6–12 and U/Γ from 0.1 to 80 (the jumps are a low-"rank" perturbation).
+The preconditioner is built on the exact inverse L_nj⁻¹ of the no-jump Liouvillian
+(:class:`~spinsync.liouvillian.nojump.NoJumpInverse`, block Jacobi over the sector's pairs).
+By default it is the block Gauss–Seidel sweep M = (L_nj + J_→)⁻¹, which also inverts the
+jumps from each pair to the later ones (:class:`~spinsync.liouvillian.gauss_seidel.BlockGaussSeidel`):
+same cost per application, ~40 % fewer iterations than L_nj⁻¹ alone (a few dozen for
+N = 6–14 and U/Γ from 0.1 to 80).
 
 Residual: GMRES's residual r = b − A x has the orthogonal parts −L x (range of L ⊥ t) and
 s t (1 − tᵀx), so ‖L x‖ ≤ ‖r‖. The solver stops on ‖r‖ ≤ ½·tol·‖x‖ and then checks the
@@ -40,7 +43,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..backend import BackendName, get_backend
-from ..errors import ConvergenceError, NumericalError
+from ..errors import ConvergenceError, ModelError, NumericalError
+from ..liouvillian.gauss_seidel import BlockGaussSeidel
 from ..liouvillian.matrixfree import HermitianBlockLiouvillian, uses_jump_kernel
 from ..liouvillian.nojump import NoJumpInverse
 from ..liouvillian.sector import OperatorSector
@@ -55,7 +59,7 @@ from .irreducibility import certify_irreducible
 from .uniqueness import certified_unique
 
 __all__ = ["solve_gmres", "gmres_memory_estimate", "DEFAULT_TOL", "DEFAULT_RESTART",
-           "UNIQUENESS_RTOL"]
+           "UNIQUENESS_RTOL", "PRECONDITIONERS"]
 
 #: Target of ‖L[ρ]‖_F/‖ρ‖_F (the issue's accuracy requirement).
 DEFAULT_TOL = 1e-10
@@ -82,6 +86,11 @@ SAFETY = 0.5
 #: Frobenius norm) reveal a second zero mode. Unique steady states agree to about
 #: tol/(smallest relaxation rate), far below it for tol = 1e-10.
 UNIQUENESS_RTOL = 1e-6
+
+
+#: Values of ``preconditioner``: ``"auto"`` is Gauss–Seidel wherever a jump leads from one
+#: pair to a later one and the jump maps are real, else the no-jump inverse.
+PRECONDITIONERS = ("auto", "gauss-seidel", "no-jump")
 
 
 class _Breakdown(Exception):
@@ -171,6 +180,7 @@ def solve_gmres(
     backend: BackendName = "numpy",
     *,
     precision: str = "auto",
+    preconditioner: str = "auto",
     symmetry: str = "auto",
     plan: Plan | None = None,
 ) -> SteadyStateResult:
@@ -197,6 +207,11 @@ def solve_gmres(
         blocks, :data:`~spinsync.liouvillian.nojump.SINGLE_COND_LIMIT`), ``"single"`` or
         ``"double"``. The Krylov vectors, L and the residual check are always double, so
         the result meets ``tol`` either way.
+    preconditioner
+        ``"auto"`` (default), ``"gauss-seidel"`` (block Gauss–Seidel over the sector's
+        pairs, :class:`~spinsync.liouvillian.gauss_seidel.BlockGaussSeidel`; needs real jump
+        maps) or ``"no-jump"`` (L_nj⁻¹ alone, block Jacobi). Both have the same cost per
+        iteration and memory; Gauss–Seidel takes ~40 % fewer iterations.
     symmetry
         ``"auto"`` (detected from the terms) or a weaker one.
 
@@ -205,8 +220,9 @@ def solve_gmres(
     SteadyStateResult
         ``info`` has ``iterations``, ``residual_history`` (per-iteration estimates of
         ‖L[ρ]‖/‖ρ‖), ``time`` and ``setup_time`` (s), ``sector``, ``sector_dim``,
-        ``restart``, ``cycles``, ``backend``, the preconditioner's factorization stats,
-        ``liouvillian_time`` / ``preconditioner_time`` (s spent applying L and L_nj⁻¹) and
+        ``restart``, ``cycles``, ``backend``, ``preconditioner`` (its ``kind`` and the
+        factorization stats), ``liouvillian_time`` / ``preconditioner_time`` (s spent
+        applying L and M) and
         ``uniqueness`` (``"certified"`` or ``"checked"``, with ``uniqueness_difference``),
         ``uniqueness_certificate`` (``"local jumps"``, ``"irreducible"`` or None) and, when the
         irreducibility test ran, ``irreducibility`` (its one-line outcome) and
@@ -222,6 +238,9 @@ def solve_gmres(
         The Krylov basis with ``MIN_RESTART`` vectors would not fit.
     """
     start = time.perf_counter()
+    if preconditioner not in PRECONDITIONERS:
+        raise ModelError(f"preconditioner = {preconditioner!r}: expected "
+                         f"{', '.join(PRECONDITIONERS)}")
     be = get_backend(backend)
     xp = be.xp
     if plan is None:
@@ -254,10 +273,22 @@ def solve_gmres(
     sector = plan.sector()
     terms = plan.terms
     liouv = HermitianBlockLiouvillian(terms, sector, backend=be)
-    precond = NoJumpInverse(terms, sector, backend=be, precision=precision, routes=("real",))
+    if preconditioner == "gauss-seidel" and not liouv.jumps_real:
+        raise ModelError("preconditioner = 'gauss-seidel' needs real jump maps (this model's "
+                         "are complex); use 'auto' or 'no-jump'")
+    no_jump = NoJumpInverse(terms, sector, backend=be, precision=precision, routes=("real",))
+    use_gs = preconditioner == "gauss-seidel" or (
+        preconditioner == "auto" and liouv.jumps_real and liouv.has_forward_jumps)
+    precond = BlockGaussSeidel(liouv, no_jump) if use_gs else no_jump
+    precond_info = precond.info if use_gs else {"kind": "no-jump", **no_jump.info}
     t = be.asarray(sector.trace_vector())
-    mt = precond.apply_real(t)
-    scale = 1.0 / float(xp.dot(t, mt))  # tᵀ L_nj⁻¹ t = Tr L_nj⁻¹[I] < 0, real
+    # s = 1/tᵀMt puts the deflated direction's eigenvalue of A·M near 1. For L_nj⁻¹,
+    # tᵀMt = Tr L_nj⁻¹[I] < 0; for the sweep it is a sum of such terms, and should it
+    # vanish the no-jump value serves (any s ≠ 0 makes A non-singular).
+    tmt = float(xp.dot(t, precond.apply_real(t)))
+    if use_gs and not (np.isfinite(tmt) and tmt != 0.0):
+        tmt = float(xp.dot(t, no_jump.apply_real(t)))
+    scale = 1.0 / tmt
 
     timers = {"liouvillian_time": 0.0, "preconditioner_time": 0.0}
 
@@ -331,7 +362,8 @@ def solve_gmres(
         # A single-precision preconditioner can overflow where L_nj is (nearly) singular
         # (dark states): start again in double, which is exact there.
         return solve_gmres(network, tol, maxiter, restart, callback, backend,
-                           precision="double", symmetry=symmetry, plan=plan)
+                           precision="double", preconditioner=preconditioner,
+                           symmetry=symmetry, plan=plan)
     first_iterations = counters["iterations"]
     certificate = "local jumps" if certified_unique(terms) else None
     info_unique: dict[str, Any] = {}
@@ -393,7 +425,7 @@ def solve_gmres(
             "tol": tol,
             "backend": be.name,
             "memory_estimate": format_bytes(need),
-            "preconditioner": dict(precond.info),
+            "preconditioner": dict(precond_info),
             "hamiltonian_storage": liouv.storage,
             **info_unique,
             **timers,

@@ -81,6 +81,9 @@ class Gmres(SteadyOptions):
         ``"numpy"``, ``"cupy"`` or ``"auto"``.
     callback
         ``callback(iteration, residual)`` after each iteration.
+    preconditioner
+        ``"auto"``, ``"gauss-seidel"`` or ``"no-jump"``
+        (:data:`~spinsync.steady.gmres.PRECONDITIONERS`).
     """
 
     name: ClassVar[str] = "gmres"
@@ -89,6 +92,7 @@ class Gmres(SteadyOptions):
     restart: int | None = None
     backend: str | None = None
     callback: Callable[[int, float], None] | None = None
+    preconditioner: str | None = None
 
     def __post_init__(self) -> None:
         if self.tol is not None:
@@ -99,6 +103,10 @@ class Gmres(SteadyOptions):
             _check_count("restart", self.restart)
         if self.backend is not None and self.backend not in ("numpy", "cupy", "auto"):
             raise ModelError(f"backend = {self.backend!r}: expected numpy, cupy or auto")
+        if self.preconditioner is not None and self.preconditioner not in (
+                "auto", "gauss-seidel", "no-jump"):
+            raise ModelError(f"preconditioner = {self.preconditioner!r}: expected auto, "
+                             "gauss-seidel or no-jump")
         if self.callback is not None and not callable(self.callback):
             raise ModelError(f"callback = {self.callback!r}: expected a function "
                              "callback(iteration, residual) or None")
