@@ -268,3 +268,84 @@ def test_parallel_factorization_equals_sequential(monkeypatch: pytest.MonkeyPatc
     parallel = NoJumpInverse(net, sector, precision="double").apply_real(y)
     assert calls, "the parallel path did not run"
     np.testing.assert_array_equal(parallel, sequential)
+
+
+def _spin1_network(n: int, seed: int) -> Network:
+    rng = np.random.default_rng(seed)
+    return Network.spins(1, rng.uniform(0.5, 2, n), rng.uniform(0.5, 2, n), scheme="roulet-bruder",
+                         omega=rng.uniform(-1, 1, n),
+                         bonds=[(j, k, 1.0, 1.0, 0.5) for j, k in all_to_all_bonds(n)])
+
+
+@pytest.mark.parametrize("preconditioner", ["gauss-seidel", "no-jump"])
+@pytest.mark.parametrize("family", ["u1", "parity", "chain", "spin1", "dephasing+collective"])
+def test_each_preconditioner_agrees_with_direct(preconditioner: str, family: str) -> None:
+    """Both preconditioners reach the direct LU's steady state to AGREE, on every sector kind
+    (the chain is certified irreducible, spin 1 solves twice: both uniqueness routes)."""
+    import spinsync as ss
+    from spinsync.steady.gmres import solve_gmres
+
+    net = {
+        "u1": lambda: _network(6, 2.0, 2.0, 1.0, seed=6),
+        "parity": lambda: _network(5, 2.0, 0.5, 1.0, seed=5),
+        "chain": lambda: Network([4.0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 4.0],
+                                 bonds=[(j, k, 1.0, 1.0, 0.5) for j, k in chain_bonds(6)]),
+        "spin1": lambda: _spin1_network(3, 3),
+        "dephasing+collective": lambda: Network(
+            gain=[0.4, 0.9, 1.3, 0.6, 1.1], damping=[1.2, 0.5, 0.8, 1.5, 0.7],
+            omega=[0.3, -0.5, 0.1, 0.7, -0.2], dephasing=[0.3, 0.0, 0.5, 0.2, 0.1],
+            bonds=[(j, k, 1.0, 1.0, 0.5) for j, k in all_to_all_bonds(5)],
+            collective=[ss.Collective(sites="all", operator="lowering", rate=0.4)]),
+    }[family]()
+    g = solve_gmres(net, preconditioner=preconditioner)
+    assert g.info["preconditioner"]["kind"] == preconditioner
+    assert g.residual <= 1e-10 and _true_residual(g) <= 1e-10
+    assert _max_difference(g, steady_state(net, method="direct")) <= AGREE
+
+
+@pytest.mark.parametrize("family", ["u1", "parity", "spin1"])
+def test_gauss_seidel_cuts_iterations(family: str) -> None:
+    """The sweep's point: fewer iterations than the no-jump inverse alone (measured 40 %
+    fewer on the benchmark families; here only 'at least a quarter fewer' is asked)."""
+    from spinsync.steady.gmres import solve_gmres
+
+    net = {"u1": lambda: _network(8, 2.0, 2.0, 1.0, seed=8),
+           "parity": lambda: _network(7, 2.0, 0.5, 1.0, seed=7),
+           "spin1": lambda: _spin1_network(4, 4)}[family]()
+    gs = solve_gmres(net, preconditioner="auto")
+    nj = solve_gmres(net, preconditioner="no-jump")
+    assert gs.info["preconditioner"]["kind"] == "gauss-seidel"
+    assert gs.info["iterations"] <= 0.75 * nj.info["iterations"]
+    assert np.linalg.norm(gs.state.to_dense() - nj.state.to_dense()) <= 1e-8
+
+
+def test_auto_preconditioner_falls_back_where_the_sweep_is_the_jacobi_one() -> None:
+    """No symmetry (one block: nothing leads forward) or complex jump maps: the no-jump
+    inverse; asking for Gauss–Seidel with complex maps, or for an unknown name, is refused."""
+    import scipy.sparse as sp
+
+    from spinsync.operators.blocks import block_operators
+    from spinsync.operators.terms import Terms
+    from spinsync.steady.gmres import solve_gmres
+    from spinsync.steady.options import Gmres
+
+    driven = Network(gain=[0.5, 1.0, 0.7], damping=[1.0, 0.4, 0.9], omega=[0.2, -0.1, 0.4],
+                     drive=[0.5, 0.0, 0.0], bonds=[(0, 1, 1.0, 1.0, 0.5), (1, 2, 1.0, 1.0, 0.5)])
+    g = solve_gmres(driven)
+    assert g.info["sector"] == "full" and g.info["preconditioner"]["kind"] == "no-jump"
+    net = _network(3, 1.0, 1.0, 0.5, seed=7)
+    h = block_operators(net.terms, "full").hamiltonian(0)
+    sm = sp.csr_matrix(([1.0], ([1], [0])), shape=(2, 2))
+    eye = sp.identity(2, format="csr")
+    c0 = sp.csr_matrix(np.exp(0.7j) * sp.kron(sp.kron(sm, sp.diags([1.0, 2.0j])), eye))
+    c2 = sp.csr_matrix(0.8 * sp.kron(sp.kron(eye, eye), sm.T))
+    terms = Terms.from_operators([2] * 3, h, [c0, c2])
+    g = solve_gmres(terms)
+    assert g.info["preconditioner"]["kind"] == "no-jump"
+    with pytest.raises(ModelError, match="needs real jump maps"):
+        solve_gmres(terms, preconditioner="gauss-seidel")
+    with pytest.raises(ModelError, match="preconditioner = 'jacobi'"):
+        solve_gmres(net, preconditioner="jacobi")
+    with pytest.raises(ModelError, match="preconditioner = 'jacobi'"):
+        Gmres(preconditioner="jacobi")
+    assert steady_state(net, method=Gmres(preconditioner="no-jump")).info["preconditioner"]["kind"] == "no-jump"
