@@ -60,7 +60,7 @@ def test_sweep_inverts_the_block_lower_part(monkeypatch: pytest.MonkeyPatch, rou
     """(block-lower part of L_R) · M r = r, for both monomial-jump routes."""
     from spinsync.liouvillian import matrixfree
 
-    monkeypatch.setattr(matrixfree, "JUMP_KERNEL_MIN_DIM", 0 if route == "kernel" else 2**62)
+    monkeypatch.setattr(matrixfree, "KERNEL_MIN_DIM", 0 if route == "kernel" else 2**62)
     if model == "spin1":
         rng = np.random.default_rng(3)
         net = Network.spins(1, rng.uniform(0.5, 2, 3), rng.uniform(0.5, 2, 3),

@@ -156,7 +156,7 @@ def test_monomial_jump_routes(monkeypatch: pytest.MonkeyPatch, route: str, model
     from spinsync.liouvillian import matrixfree
 
     # The kernel serves sectors of ≥ 2²⁰ entries; lower the threshold to test it here.
-    monkeypatch.setattr(matrixfree, "JUMP_KERNEL_MIN_DIM", 0 if route == "kernel" else 2**62)
+    monkeypatch.setattr(matrixfree, "KERNEL_MIN_DIM", 0 if route == "kernel" else 2**62)
     if model == "qubits":
         net = _network(5, 1.3, 1.3, 0.7, seed=4)
     else:
@@ -186,7 +186,7 @@ def test_complex_weighted_jumps_through_the_kernel(monkeypatch: pytest.MonkeyPat
     from spinsync.operators.blocks import block_operators
     from spinsync.operators.terms import Terms
 
-    monkeypatch.setattr(matrixfree, "JUMP_KERNEL_MIN_DIM", 0)
+    monkeypatch.setattr(matrixfree, "KERNEL_MIN_DIM", 0)
 
     net = _network(4, 1.0, 1.0, 0.5, seed=8)
     h = block_operators(net.terms, "full").hamiltonian(0)
@@ -206,12 +206,43 @@ def test_complex_weighted_jumps_through_the_kernel(monkeypatch: pytest.MonkeyPat
 
 
 def test_small_sectors_keep_the_sparse_jump_matrix() -> None:
-    """No numba below JUMP_KERNEL_MIN_DIM (start-up cost), the kernel above it."""
+    """No numba below KERNEL_MIN_DIM (start-up cost), the kernel above it."""
     from spinsync.backend import get_backend
-    from spinsync.liouvillian.matrixfree import JUMP_KERNEL_MIN_DIM, uses_jump_kernel
+    from spinsync.liouvillian.matrixfree import KERNEL_MIN_DIM, uses_kernels
 
     cpu = get_backend("numpy")
-    assert not uses_jump_kernel(cpu, JUMP_KERNEL_MIN_DIM - 1)
-    assert uses_jump_kernel(cpu, JUMP_KERNEL_MIN_DIM)
+    assert not uses_kernels(cpu, KERNEL_MIN_DIM - 1)
+    assert uses_kernels(cpu, KERNEL_MIN_DIM)
     op = BlockLiouvillian(_network(5, 1.3, 1.3, 0.7, seed=1), OperatorSector.steady(BlockBasis.build(5, "magnetization")))
     assert op._data.jump_matrix is not None and op._data.jump_kernel is None
+
+
+@pytest.mark.parametrize("model", ["all-to-all", "dephasing+collective"])
+def test_compiled_block_kernel_equals_the_reference(monkeypatch: pytest.MonkeyPatch, model: str) -> None:
+    """The threaded commutator-and-decay kernel (sparse real H blocks, diagonal Γ; sectors of
+    ≥ KERNEL_MIN_DIM entries, lowered here) gives the reference L in real coordinates, on
+    blocks of 1–35 states (chunks of 16 rows, partial last chunk); blocks with a collective
+    Γ (not diagonal) keep the NumPy route beside it."""
+    import spinsync as ss
+    from spinsync.liouvillian import matrixfree
+    from spinsync.liouvillian.hermitian import real_operator
+
+    monkeypatch.setattr(matrixfree, "KERNEL_MIN_DIM", 0)
+    extra = {} if model == "all-to-all" else {
+        "dephasing": [0.3, 0.0, 0.5, 0.2, 0.1, 0.4, 0.0],
+        "collective": [ss.Collective(sites=[0, 1, 2], operator="lowering", rate=0.4)]}
+    rng = np.random.default_rng(9)
+    net = Network(gain=rng.uniform(0.2, 2, 7), damping=rng.uniform(0.2, 2, 7),
+                  omega=rng.uniform(-1, 1, 7), field=0.3,
+                  bonds=[(j, k, 1.3, 1.3, 0.7) for j, k in all_to_all_bonds(7)], **extra)
+    sector = OperatorSector.steady(BlockBasis.build(7, "magnetization"))
+    op = HermitianBlockLiouvillian(net, sector, dense=False)
+    compiled = len(op._compiled_blocks)
+    if model == "all-to-all":
+        assert compiled == len(sector.pairs)
+    else:  # Γ is diagonal only on the one-state blocks (all up, all down)
+        assert 0 < compiled < len(sector.pairs)
+    ref = real_operator(sector_liouvillian(net, sector), sector)
+    y = np.random.default_rng(3).normal(size=sector.dim)
+    expected = ref @ y
+    assert np.linalg.norm(op.matvec(y) - expected) <= RTOL * np.linalg.norm(expected)

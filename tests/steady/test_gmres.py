@@ -257,14 +257,16 @@ def test_parallel_factorization_equals_sequential(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(nojump, "PARALLEL_FACTOR_MIN_SIZE", 10**9)
     sequential = NoJumpInverse(net, sector, precision="double").apply_real(y)
     monkeypatch.setattr(nojump, "PARALLEL_FACTOR_MIN_SIZE", 0)
+    from spinsync import blas_threads
+
     calls = []
-    real_pool = nojump.ThreadPoolExecutor
+    real_pool = blas_threads.ThreadPoolExecutor
 
     def counting_pool(*args, **kwargs):
         calls.append(args)
         return real_pool(*args, **kwargs)
 
-    monkeypatch.setattr(nojump, "ThreadPoolExecutor", counting_pool)
+    monkeypatch.setattr(blas_threads, "ThreadPoolExecutor", counting_pool)
     parallel = NoJumpInverse(net, sector, precision="double").apply_real(y)
     assert calls, "the parallel path did not run"
     np.testing.assert_array_equal(parallel, sequential)
@@ -349,3 +351,23 @@ def test_auto_preconditioner_falls_back_where_the_sweep_is_the_jacobi_one() -> N
     with pytest.raises(ModelError, match="preconditioner = 'jacobi'"):
         Gmres(preconditioner="jacobi")
     assert steady_state(net, method=Gmres(preconditioner="no-jump")).info["preconditioner"]["kind"] == "no-jump"
+
+
+@pytest.mark.parametrize("precision", ["auto", "double"])
+def test_plain_gmres_where_fgmres_does_not_fit(monkeypatch: pytest.MonkeyPatch, precision: str) -> None:
+    """Without room for FGMRES's second basis at the full restart (forced here), plain GMRES
+    runs; with single-precision blocks its cycles end at PLAIN_CYCLE_RTOL, in double they run
+    to tol. Either way the result meets tol and the direct solve."""
+    from spinsync.steady import gmres
+
+    # FGMRES would get 20 vectors per basis, plain GMRES 40 (< DEFAULT_RESTART): too little.
+    monkeypatch.setattr(gmres, "_restart_for",
+                        lambda plan, requested, per_step, *rest: 20 if per_step == 2 else 40)
+    net = _network(6, 2.0, 2.0, 1.0, seed=6)
+    g = gmres.solve_gmres(net, precision=precision)
+    assert not g.info["flexible"]
+    single = precision == "auto"
+    assert g.info["cycle_rtol"] == (gmres.PLAIN_CYCLE_RTOL if single else 0.0)
+    assert (g.info["cycles"] > 1) == single
+    assert g.residual <= 1e-10 and _true_residual(g) <= 1e-10
+    assert _max_difference(g, steady_state(net, method="direct")) <= AGREE

@@ -10,11 +10,14 @@ with H_b the Hamiltonian block, Γ_b = Σ_k c_k†c_k (H_eff = H − (i/2)Γ; di
 jumps, sparse for collective ones) and C_k the jump's block map
 (:mod:`spinsync.operators.blocks`). A monomial jump is an index gather from X, a scaling by
 its weights, and a scatter into the target pair — each map is injective, so a scatter never
-hits an entry twice. On the CPU, sectors of ≥ :data:`JUMP_KERNEL_MIN_DIM` entries run all
+hits an entry twice. On the CPU, sectors of ≥ :data:`KERNEL_MIN_DIM` entries run all
 monomial jumps in one compiled gather–scatter (:mod:`._jump_kernels`, 1-D index arrays only:
 no storage of order dim, 15 ms against 29 ms for the sparse jump matrix at N = 12); smaller
 sectors and GPUs use one sparse matrix. A general jump
-is two sparse products.
+is two sparse products. In real coordinates such sectors also apply each sparse real
+Hamiltonian block with its diagonal decay in one compiled, threaded pass
+(:mod:`._block_kernels`) instead of SciPy's two single-threaded products and their
+temporaries.
 
 Vectorization matches :func:`~spinsync.liouvillian.sparse.sector_liouvillian`, so
 ``BlockLiouvillian(net, s).matvec(x)`` equals ``sector_liouvillian(net, s) @ x``.
@@ -53,7 +56,7 @@ from .sector import OperatorSector
 from .sparse import sector_jumps, terms_of
 
 __all__ = ["BlockLiouvillian", "HermitianBlockLiouvillian", "DENSE_FILL", "DENSE_MIN_SIZE",
-           "JUMP_KERNEL_MIN_DIM", "uses_jump_kernel"]
+           "KERNEL_MIN_DIM", "uses_kernels"]
 
 #: A Hamiltonian block is stored dense when its fill nnz/n² is at least this. Measured at
 #: N = 11–12 all-to-all (fill ≈ 7%): sparse products (O(nnz·n), one thread) took 0.09 s
@@ -87,14 +90,16 @@ class _Jump:
 #: (CPU). Below it the sparse matrix is small (≲ 50 MB at N = 11) and as fast, and a process
 #: then never pays numba's import and kernel load (~0.2 s, measured: N = 7 took 0.27 s in a
 #: fresh process with the kernel, 0.05 s without) nor its per-jump parallel launches.
-JUMP_KERNEL_MIN_DIM = 2**20
+KERNEL_MIN_DIM = 2**20
 
 
-def uses_jump_kernel(backend: Backend, dim: int) -> bool:
-    """Whether monomial jumps on a sector of ``dim`` entries run as the compiled gather–scatter
-    (CPU with numba, large sectors) rather than as one sparse matrix (GPU, small sectors):
-    the kernel needs no storage of order dim."""
-    if backend.is_gpu or dim < JUMP_KERNEL_MIN_DIM:
+def uses_kernels(backend: Backend, dim: int) -> bool:
+    """Whether a sector of ``dim`` entries runs the compiled kernels (CPU with numba, large
+    sectors): monomial jumps as one gather–scatter (:mod:`._jump_kernels`) rather than one
+    sparse matrix, which needs no storage of order dim, and, in real coordinates, each sparse
+    real Hamiltonian block's commutator with its decay in one threaded pass
+    (:mod:`._block_kernels`)."""
+    if backend.is_gpu or dim < KERNEL_MIN_DIM:
         return False
     from .tensor import tensor_available
 
@@ -197,13 +202,14 @@ class _BlockData:
         self.pairs = list(sector.pairs)
         self.jump_matrix = None
         self.jump_kernel = None
+        self.kernels = uses_kernels(backend, sector.dim)
         # Monomial jumps from an earlier pair into pair p (source index < p), for the block
         # Gauss–Seidel sweep (:mod:`.gauss_seidel`): kept apart from the rest, so that
         # L applies each entry once (rest + forward parts) and the sweep applies the
         # forward part into one target pair at a time.
         self.forward_matrix: dict[int, Any] = {}
         self.forward_kernel: dict[int, Any] = {}
-        if uses_jump_kernel(backend, sector.dim):
+        if self.kernels:
             self.jump_kernel = self._jump_kernel_data(sector)
         else:
             self.jump_matrix = self._jump_matrix(backend, sector)
@@ -256,7 +262,7 @@ class _BlockData:
         replaces per-jump 2-D gathers and scatters: measured 5.9 ms against 32.6 ms at
         N = 11 (all-to-all, 22 local jumps, one thread). Memory ≈ 12 bytes per entry (int32
         indices), ~28 while it is built; without room for that the gathers are kept. Used
-        where the compiled kernel is not (:func:`uses_jump_kernel`: small sectors, GPUs).
+        where the compiled kernel is not (:func:`uses_kernels`: small sectors, GPUs).
 
         Returns the matrix of the jumps that stay in their pair or go to an earlier one; the
         forward jumps (into a later pair) go to :attr:`forward_matrix`, one block of rows per
@@ -521,6 +527,14 @@ class HermitianBlockLiouvillian(BlockLiouvillian):
         # General jumps with complex maps, or a complex Γ, need the complex detour.
         self._complex_jumps = not d.jumps_real
         self._complex_gamma = not d.gamma_real
+        # Blocks the compiled kernel applies: sparse, real H (then symmetric), diagonal Γ.
+        self._compiled_blocks = {
+            b: (d.h[b].indptr, d.h[b].indices, np.ascontiguousarray(d.h[b].data, dtype=float),
+                np.ascontiguousarray(d.decay[b], dtype=float))
+            for b, _ in sector.pairs
+            if d.kernels and d.real_h and not d.dense[b] and b in d.decay}
+        # The kernel's transposed copy of a block (reused: one block at a time).
+        self._kernel_work = np.empty(max((d.sizes[b] ** 2 for b in self._compiled_blocks), default=0))
 
     def _hermitian_blocks(self, y: Any) -> list[Any]:
         return [(blk + blk.T) * 0.5 + 0.5j * (blk - blk.T) for blk in self._views(y)]
@@ -528,14 +542,20 @@ class HermitianBlockLiouvillian(BlockLiouvillian):
     def matvec(self, y: Any) -> Any:
         """L in real coordinates, applied to the real flat vector ``y``."""
         xp = self.backend.xp
-        y = xp.asarray(y, dtype=float).reshape(-1)
+        y = xp.ascontiguousarray(xp.asarray(y, dtype=float).reshape(-1))
         if y.size != self.dim:
             raise ValueError(f"vector of length {y.size}, sector dimension {self.dim}")
         out = xp.empty_like(y)
         ys, outs = self._views(y), self._views(out)
         d = self._data
+        compiled = self._compiled_blocks
+        if compiled:
+            from ._block_kernels import commutator_decay
         for p, (b, _) in enumerate(self.sector.pairs):
             blk = ys[p]
+            if b in compiled:
+                commutator_decay(*compiled[b], blk, outs[p], self._kernel_work)
+                continue
             # Yᵀ H_R − H_R Yᵀ = (H_R Y)ᵀ − H_R Yᵀ since H_R is symmetric.
             res = d.h_re[b] @ blk
             res = res.T - d.h_re[b] @ blk.T

@@ -30,7 +30,6 @@ solver verifies the true residual with L itself.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -38,9 +37,8 @@ import scipy.linalg as sla
 from numpy.typing import NDArray
 
 from ..backend import Backend, BackendName, get_backend
-from ..blas_threads import limit_blas_threads
+from ..blas_threads import map_blocks
 from ..operators.blocks import block_operators
-from ..resources import usable_cpus
 from .sector import OperatorSector
 from .sparse import terms_of
 
@@ -187,22 +185,15 @@ class NoJumpInverse:
         self._heff.clear()  # not needed any more; frees n² per block
 
     def _factor(self, blocks: list[int], precision: str) -> dict[int, _Eig]:
-        """Eigendecompose every block; on the CPU, one per core at once, one BLAS thread each.
-
-        LAPACK's eig (Hessenberg QR) gains little from a second BLAS thread: two 1716×1716
-        blocks took 10.2 s one after the other with two threads, 7.9 s side by side with one
-        each (measured). The GIL is released inside LAPACK, so threads suffice.
-        """
+        """Eigendecompose every block; on the CPU, one per core at once, one BLAS thread each
+        (:func:`~spinsync.blas_threads.map_blocks`)."""
         def one(b: int) -> _Eig:
             return _Eig(self._heff[b], self.backend, self._complex_route, self._real_route, precision)
 
-        workers = min(len(blocks), usable_cpus())
-        largest = max((self._heff[b].shape[0] for b in blocks), default=0)
-        if self.backend.is_gpu or workers < 2 or largest < PARALLEL_FACTOR_MIN_SIZE:
+        if self.backend.is_gpu:
             return {b: one(b) for b in blocks}
-        order = sorted(blocks, key=lambda b: -self._heff[b].shape[0])  # largest first
-        with limit_blas_threads(1), ThreadPoolExecutor(workers) as pool:
-            return dict(zip(order, pool.map(one, order)))
+        sizes = [self._heff[b].shape[0] for b in blocks]
+        return dict(zip(blocks, map_blocks(one, blocks, sizes, PARALLEL_FACTOR_MIN_SIZE)))
 
     def _denominator(self, lam_b: NDArray[np.complex128], lam_c: NDArray[np.complex128]) -> Any:
         """1 / (−i(λ_i − λ̄′_j)) with dark-state denominators floored."""

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 from numpy.typing import NDArray
 
+from ..blas_threads import map_blocks
 from ..errors import ModelError
 from ..operators.basis import BlockBasis
 from ..states import BlockLayout, BlockState, ProductState
@@ -24,6 +25,10 @@ from .coerce import as_state
 __all__ = ["fidelity", "UhlmannFidelity", "psd_sqrt", "sqrt_trace"]
 
 Pair = tuple[int, int]
+
+#: Groups of at least this many states are diagonalized in parallel threads (below it the
+#: eigenvalue problems take milliseconds and a pool only costs).
+PARALLEL_MIN_SIZE = 256
 
 
 def psd_sqrt(matrix: NDArray[np.complex128]) -> NDArray[np.complex128]:
@@ -71,16 +76,30 @@ class UhlmannFidelity:
                 self._roots.append(psd_sqrt(sigma))
 
     def memory_estimate(self) -> float:
-        return self.layout.memory_estimate()
+        """Peak bytes of one call: ≈ 4 d² complex per group being diagonalized — the largest,
+        or the largest few when groups run in parallel threads."""
+        from ..resources import usable_cpus
+
+        dims = sorted((self.layout.dimension(c) for c in self.layout.components), reverse=True)
+        at_once = usable_cpus() if dims and dims[0] >= PARALLEL_MIN_SIZE else 1
+        return 4 * 16.0 * sum(d * d for d in dims[:at_once])
 
     def __call__(self, blocks: Mapping[Pair, NDArray[np.complex128]]) -> float:
-        """F(ρ, σ) for ρ given by its blocks (missing pairs are zero)."""
-        total = 0.0
-        for comp, root in zip(self.layout.components, self._roots):
+        """F(ρ, σ) for ρ given by its blocks (missing pairs are zero).
+
+        One eigenvalue problem per group; groups of ≥ :data:`PARALLEL_MIN_SIZE` states run
+        one per core (at N = 12 the 13 magnetization groups took 0.5 s per call on one
+        thread, the largest 924 states).
+        """
+        def one(i: int) -> float:
+            comp, root = self.layout.components[i], self._roots[i]
             rho = self.layout.assemble(comp, blocks)
             m = root[:, None] * rho * root[None, :] if root.ndim == 1 else root @ rho @ root
-            total += float(sqrt_trace(m))
-        return total
+            return float(sqrt_trace(m))
+
+        index = list(range(len(self._roots)))
+        sizes = [len(root) for root in self._roots]
+        return float(sum(map_blocks(one, index, sizes, PARALLEL_MIN_SIZE)))
 
 
 def _dense(rho: NDArray[np.complex128], sigma: NDArray[np.complex128]) -> float:
