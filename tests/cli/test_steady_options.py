@@ -1,5 +1,5 @@
 """``spinsync steady`` options of the general model: ``--symmetry`` and the solver flags
-(``--tol``, ``--maxiter``, ``--restart``) that the library's messages advise, and the
+(``--tol``, ``--maxiter``, ``--restart``, ``--preconditioner``) that the library's messages advise, and the
 human-readable output of spin and driven models."""
 
 from __future__ import annotations
@@ -66,13 +66,15 @@ def test_gmres_flags_reach_the_solver(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setitem(spinsync.steady.api.METHODS, "gmres", spy)
     out = _json(str(EXAMPLES / "driven_pair.toml"), "--method", "gmres", "--tol", "1e-12",
-                "--maxiter", "300", "--restart", "30")
+                "--maxiter", "300", "--restart", "30", "--preconditioner", "no-jump")
     assert (seen["tol"], seen["maxiter"], seen["restart"]) == (1e-12, 300, 30)
+    assert seen["preconditioner"] == "no-jump"
     assert out["method"] == "gmres" and out["symmetry"] == "none" and out["residual"] <= 1e-12
 
 
 @pytest.mark.parametrize("flag, value", [("--tol", "0"), ("--tol", "nan"), ("--tol", "2"),
-                                         ("--maxiter", "0"), ("--maxiter", "-3"), ("--restart", "0")])
+                                         ("--maxiter", "0"), ("--maxiter", "-3"), ("--restart", "0"),
+                                         ("--preconditioner", "jacobi")])
 def test_bad_gmres_flags_are_refused(flag: str, value: str) -> None:
     res = _steady(str(EXAMPLES / "fig1c.toml"), "--method", "gmres", flag, value)
     _one_line_exit_2(res, f"{flag} = ")

@@ -16,7 +16,7 @@ MAX_PAIRS_SHOWN = 15
 SYMMETRY_CHOICES = ("auto", "u1", "parity", "none")
 
 #: The solver flags; a method takes those its options class has (steady/options.py).
-_SOLVER_FLAGS = ("tol", "maxiter", "restart")
+_SOLVER_FLAGS = ("tol", "maxiter", "restart", "preconditioner")
 
 #: Below this modulus a coherence ⟨σ⁺_j⟩ (⟨J⁺_j⟩) counts as zero in the table (rounding).
 _SHOWN_ZERO = 1e-13
@@ -43,6 +43,10 @@ def steady(
     restart: Optional[int] = typer.Option(
         None, "--restart", help="gmres: Krylov vectors per cycle (default 80, lowered to fit "
                                 "memory); cumulant: per Newton step."),
+    preconditioner: Optional[str] = typer.Option(
+        None, "--preconditioner",
+        help="gmres: auto (default) | gauss-seidel (no-jump inverse plus the jumps into later "
+             "blocks: fewer iterations) | no-jump (block Jacobi)."),
     json_out: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
     """Compute the steady state of MODEL and report magnetizations, correlations, synchronization.
@@ -58,7 +62,7 @@ def steady(
 
     if symmetry not in SYMMETRY_CHOICES:
         raise ModelError(f"--symmetry = {symmetry!r}: expected one of {', '.join(SYMMETRY_CHOICES)}")
-    solver_options = _solver_options(tol, maxiter, restart)
+    solver_options = _solver_options(tol, maxiter, restart, preconditioner)
     network = load_model(model)
     chosen = choose_method(network, symmetry) if method == "auto" else method
     takes = _flags_taken()
@@ -93,11 +97,13 @@ def _flags_taken() -> dict[str, set[str]]:
     return {name: taken for name, taken in takes.items() if taken}
 
 
-def _solver_options(tol: Optional[float], maxiter: Optional[int], restart: Optional[int]) -> dict:
+def _solver_options(tol: Optional[float], maxiter: Optional[int], restart: Optional[int],
+                    preconditioner: Optional[str] = None) -> dict:
     """The solver flags that were given, checked (ModelError: one line naming the flag)."""
     import math
 
     from ..errors import ModelError
+    from ..steady.gmres import PRECONDITIONERS
 
     options: dict = {}
     if tol is not None:
@@ -109,6 +115,11 @@ def _solver_options(tol: Optional[float], maxiter: Optional[int], restart: Optio
             if value < 1:
                 raise ModelError(f"--{name} = {value!r}: must be an integer ≥ 1")
             options[name] = value
+    if preconditioner is not None:
+        if preconditioner not in PRECONDITIONERS:
+            raise ModelError(f"--preconditioner = {preconditioner!r}: expected one of "
+                             f"{', '.join(PRECONDITIONERS)}")
+        options["preconditioner"] = preconditioner
     return options
 
 
