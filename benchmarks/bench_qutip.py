@@ -33,8 +33,12 @@ import sys
 import time
 from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+if __name__ == "__main__":
+    # A process of its own starts its pools with one thread; inside benchmarks/run.py the
+    # other suites may have started numba's already, where changing NUMBA_NUM_THREADS makes
+    # the next compilation fail — run() limits both pools at run time instead.
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
 
 import numpy as np  # noqa: E402
 
@@ -149,7 +153,22 @@ def mesolve_row(n: int, repeats: int, qutip_repeats: int) -> dict:
 
 
 def run(quick: bool = False) -> str:
-    """Markdown section with both tables (``quick``: N ≤ 6 steady, N = 6, 7 dynamics)."""
+    """Markdown section with both tables (``quick``: N ≤ 6 steady, N = 6, 7 dynamics), with
+    one BLAS and one numba thread (the comparison is per core)."""
+    import numba
+
+    from spinsync.blas_threads import limit_blas_threads
+
+    previous = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        with limit_blas_threads(1):
+            return _run(quick)
+    finally:
+        numba.set_num_threads(previous)
+
+
+def _run(quick: bool) -> str:
     import qutip
 
     import spinsync

@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="write the markdown to this file")
     args = parser.parse_args(argv)
 
+    from spinsync.io import atomic_write_bytes
+
+    # Each finished suite is kept in <write>.partial until all are done: a failure in a later
+    # suite (or Ctrl-C) loses none of the hours already measured.
+    partial = args.write.with_name(args.write.name + ".partial") if args.write else None
     sections = []
     for name in [s.strip() for s in args.only.split(",") if s.strip()]:
         module = importlib.import_module(f"bench_{name}")
@@ -56,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         kwargs = {"big": True} if args.big and "big" in inspect.signature(module.run).parameters else {}
         sections.append(module.run(quick=args.quick, **kwargs))
         print(f"[{name}] done in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        if partial is not None:
+            atomic_write_bytes(partial, ("\n\n".join(sections) + "\n").encode())
 
     command = ("python benchmarks/run.py --quick" if args.quick else
                "make bench-big" if args.big else "make bench")
@@ -68,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     text = header + "\n" + "\n\n".join(sections) + "\n"
     if args.write:
-        from spinsync.io import atomic_write_bytes
-
         atomic_write_bytes(args.write, text.encode())
+        if partial is not None:
+            partial.unlink(missing_ok=True)
     print(text)
     return 0
 
