@@ -103,7 +103,7 @@ def _solver_options(tol: Optional[float], maxiter: Optional[int], restart: Optio
     import math
 
     from ..errors import ModelError
-    from ..steady.gmres import PRECONDITIONERS
+    from ..steady.options import PRECONDITIONERS
 
     options: dict = {}
     if tol is not None:

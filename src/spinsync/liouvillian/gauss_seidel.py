@@ -40,7 +40,7 @@ class BlockGaussSeidel:
     ----------
     liouvillian
         The operator on the sector (its jump maps; they must be real,
-        :attr:`~spinsync.liouvillian.matrixfree.HermitianBlockLiouvillian.forward_jumps_real`).
+        :attr:`~spinsync.liouvillian.matrixfree.HermitianBlockLiouvillian.jumps_real`).
     no_jump
         The factored no-jump inverse on the same sector (its per-pair solves).
 
@@ -61,7 +61,7 @@ class BlockGaussSeidel:
         self.no_jump = no_jump
         self.sector = liouvillian.sector
         self.backend = liouvillian.backend
-        self.info = {"kind": "gauss-seidel", **no_jump.info}
+        self.info = {**no_jump.info, "kind": "gauss-seidel"}
 
     def apply_real(self, y: Any) -> Any:
         """M y for a real flat sector vector (a new vector)."""

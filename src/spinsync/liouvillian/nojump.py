@@ -116,7 +116,8 @@ class NoJumpInverse:
     Attributes
     ----------
     info
-        ``{"eig_blocks", "schur_blocks", "max_cond"}`` — how each block was factored.
+        ``{"kind": "no-jump", "eig_blocks", "schur_blocks", "max_cond"}`` — how each block
+        was factored.
 
     Notes
     -----
@@ -166,6 +167,7 @@ class NoJumpInverse:
                         self._schur[blk] = _Schur(self._heff[blk])
                 self._route.append(None)
         self.info = {
+            "kind": "no-jump",
             "eig_blocks": len(self._eig),
             "schur_blocks": len(self._schur),
             "max_cond": max((e.cond for e in self._eig.values()), default=float("nan")),

@@ -53,13 +53,14 @@ from ..states import BlockState
 from .analytic import nogo_conditions_hold, product_state
 from .checks import check_state
 from .krylov import gmres_right
+from .options import PRECONDITIONERS
 from .plan import Plan, make_plan
 from .results import SteadyStateResult
 from .irreducibility import certify_irreducible
 from .uniqueness import certified_unique
 
 __all__ = ["solve_gmres", "gmres_memory_estimate", "DEFAULT_TOL", "DEFAULT_RESTART",
-           "UNIQUENESS_RTOL", "PRECONDITIONERS"]
+           "UNIQUENESS_RTOL"]
 
 #: Target of ‖L[ρ]‖_F/‖ρ‖_F (the issue's accuracy requirement).
 DEFAULT_TOL = 1e-10
@@ -87,10 +88,6 @@ SAFETY = 0.5
 #: tol/(smallest relaxation rate), far below it for tol = 1e-10.
 UNIQUENESS_RTOL = 1e-6
 
-
-#: Values of ``preconditioner``: ``"auto"`` is Gauss–Seidel wherever a jump leads from one
-#: pair to a later one and the jump maps are real, else the no-jump inverse.
-PRECONDITIONERS = ("auto", "gauss-seidel", "no-jump")
 
 #: Plain GMRES with a single-precision preconditioner ends each cycle once its residual
 #: estimate has fallen by this factor, then restarts from the true residual: the update
@@ -292,7 +289,6 @@ def solve_gmres(
     use_gs = preconditioner == "gauss-seidel" or (
         preconditioner == "auto" and liouv.jumps_real and liouv.has_forward_jumps)
     precond = BlockGaussSeidel(liouv, no_jump) if use_gs else no_jump
-    precond_info = precond.info if use_gs else {"kind": "no-jump", **no_jump.info}
     t = be.asarray(sector.trace_vector())
     # s = 1/tᵀMt puts the deflated direction's eigenvalue of A·M near 1. For L_nj⁻¹,
     # tᵀMt = Tr L_nj⁻¹[I] < 0; for the sweep it is a sum of such terms, and should it
@@ -442,7 +438,7 @@ def solve_gmres(
             "tol": tol,
             "backend": be.name,
             "memory_estimate": format_bytes(need),
-            "preconditioner": dict(precond_info),
+            "preconditioner": dict(precond.info),
             "hamiltonian_storage": liouv.storage,
             **info_unique,
             **timers,

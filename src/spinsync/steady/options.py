@@ -26,12 +26,17 @@ from typing import Any, Callable, ClassVar
 from ..errors import ModelError
 
 __all__ = ["SteadyOptions", "Analytic", "Direct", "Gmres", "Permutation", "Cumulant",
-           "OPTION_CLASSES", "AUTO_CANDIDATES", "register_options", "resolve_options",
-           "options_for_choice"]
+           "OPTION_CLASSES", "AUTO_CANDIDATES", "PRECONDITIONERS", "register_options",
+           "resolve_options", "options_for_choice"]
 
 #: The methods ``method="auto"`` chooses from (see :func:`spinsync.steady.api._choose`);
 #: never ``cumulant``, which is approximate.
 AUTO_CANDIDATES: tuple[str, ...] = ("analytic", "direct", "gmres", "permutation")
+
+#: GMRES's preconditioners (:func:`~spinsync.steady.gmres.solve_gmres`): ``"auto"`` is
+#: Gauss–Seidel wherever a jump leads from one block pair to a later one and the jump maps
+#: are real, else the no-jump inverse.
+PRECONDITIONERS: tuple[str, ...] = ("auto", "gauss-seidel", "no-jump")
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,7 @@ class Gmres(SteadyOptions):
     callback
         ``callback(iteration, residual)`` after each iteration.
     preconditioner
-        ``"auto"``, ``"gauss-seidel"`` or ``"no-jump"``
-        (:data:`~spinsync.steady.gmres.PRECONDITIONERS`).
+        ``"auto"``, ``"gauss-seidel"`` or ``"no-jump"`` (:data:`PRECONDITIONERS`).
     """
 
     name: ClassVar[str] = "gmres"
@@ -103,10 +107,9 @@ class Gmres(SteadyOptions):
             _check_count("restart", self.restart)
         if self.backend is not None and self.backend not in ("numpy", "cupy", "auto"):
             raise ModelError(f"backend = {self.backend!r}: expected numpy, cupy or auto")
-        if self.preconditioner is not None and self.preconditioner not in (
-                "auto", "gauss-seidel", "no-jump"):
-            raise ModelError(f"preconditioner = {self.preconditioner!r}: expected auto, "
-                             "gauss-seidel or no-jump")
+        if self.preconditioner is not None and self.preconditioner not in PRECONDITIONERS:
+            raise ModelError(f"preconditioner = {self.preconditioner!r}: expected "
+                             f"{', '.join(PRECONDITIONERS)}")
         if self.callback is not None and not callable(self.callback):
             raise ModelError(f"callback = {self.callback!r}: expected a function "
                              "callback(iteration, residual) or None")
